@@ -1,0 +1,615 @@
+//! Configuration schema of mindmill, its compiled-in baseline and its validation.
+//!
+//! `configs/baseline.toml` is the single source of every default: it is compiled in,
+//! and a user's config names only what it changes. A user file is merged over the
+//! baseline table by table (arrays such as `providers` and `events` are replaced
+//! whole), then deserialized with unknown keys rejected, then range-checked.
+//! Every error names the file, the key, the value and what is allowed.
+//!
+//! Field docs give meaning, unit and source; docs/MODEL.md carries the same table.
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use std::path::Path;
+
+mod validate;
+pub use validate::tier_index;
+
+/// The baseline scenario, verbatim.
+pub const BASELINE_TOML: &str = include_str!("../../../configs/baseline.toml");
+
+/// Number of worker tiers: A (routine, industrialised), B (managing and checking AI),
+/// C (judgement and relationships), M (manual and in-person, little LLM exposure).
+pub const TIERS: usize = 4;
+/// Tier names in index order.
+pub const TIER_NAMES: [&str; TIERS] = ["A", "B", "C", "M"];
+
+/// A full, resolved configuration of one run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Scheduled scenario shocks.
+    pub events: Vec<Event>,
+    /// Size, horizon and seed.
+    pub run: RunConfig,
+    /// The worker population and how occupations map to tiers.
+    pub population: PopulationConfig,
+    /// Hardware, algorithmic progress and capability.
+    pub technology: TechnologyConfig,
+    /// GPU fleets, power and depreciation.
+    pub datacenters: DatacenterConfig,
+    /// Electricity.
+    pub energy: EnergyConfig,
+    /// Client firms: pricing, demand, finance, provider choice.
+    pub firms: FirmConfig,
+    /// How firms move tasks to AI.
+    pub adoption: AdoptionConfig,
+    /// Layoffs, matching, retraining and workers' own AI tools.
+    pub labour: LabourConfig,
+    /// The wage rule.
+    pub wages: WageConfig,
+    /// Consumption and consumer AI use.
+    pub households: HouseholdConfig,
+    /// Taxes, transfers and policy switches.
+    pub government: GovernmentConfig,
+    /// AI providers.
+    pub providers: Vec<ProviderConfig>,
+}
+
+/// Size, horizon and seed of a run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RunConfig {
+    /// Worker agents. Each stands for `labour_force / workers` people (rounded). Default 100,000.
+    pub workers: u64,
+    /// Firm agents. Default 2,000.
+    pub firms: u32,
+    /// Horizon in years; the run has `12 * years` monthly ticks. Default 10.
+    pub years: u32,
+    /// Master seed of every random stream. Default 42.
+    pub seed: u64,
+    /// Number of workers whose trajectories are written individually. Default 250.
+    pub sample_workers: u32,
+    /// Calendar year of tick 0 (January). Default 2025.
+    pub start_year: u32,
+}
+
+/// Which Eloundou et al. (2024) rating sets the share of an occupation's tasks exposed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ExposureMeasure {
+    /// GPT-4 rated beta = E1 + 0.5 E2.
+    Gpt4Beta,
+    /// Human rated beta.
+    HumanBeta,
+}
+
+/// The worker population.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationConfig {
+    /// People represented, persons. Default 140.9 M (BLS OES May 2021, 831 occupations).
+    pub labour_force: f64,
+    /// Exposure rating used for automatability. Default `gpt4_beta`.
+    pub exposure_measure: ExposureMeasure,
+    /// Unemployment rate at start, share. Default 0.04 (BLS CPS 2024-25).
+    pub initial_unemployment: f64,
+    /// Standard deviation of log skill within an occupation. Default 0.3.
+    pub skill_sigma: f64,
+    /// Worker deposits at start, months of wage. Default 2.
+    pub initial_deposit_months: f64,
+    /// SOC major groups (two digits) whose exposed occupations are tier C. Default 11, 21, 23, 25, 29.
+    pub c_major_groups: Vec<String>,
+    /// SOC major groups whose exposed occupations are tier A regardless of exposure level. Default 43.
+    pub a_major_groups: Vec<String>,
+    /// Exposure below which an occupation is tier M. Default 0.25.
+    pub low_exposure: f64,
+    /// Exposure at or above which an occupation outside the C groups is tier A. Default 0.5.
+    pub high_exposure: f64,
+}
+
+/// Technology: hardware, algorithms, capability.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TechnologyConfig {
+    /// Frontier capability at start, log10 effective training FLOP. Default 26.66 (4.6e26, Epoch).
+    pub frontier_capability_oom: f64,
+    /// Logistic scale of task difficulty within an occupation, orders of magnitude. Default 1.5.
+    pub task_spread_oom: f64,
+    /// Largest share of a tier C job's exposed tasks that may be delegated to AI. Default 0.5.
+    pub c_delegation_cap: f64,
+    /// Growth of FLOP/s per dollar of new GPUs, factor per year. Default 1.31 (Epoch).
+    pub flops_per_dollar_growth: f64,
+    /// Growth of FLOP/s per watt of new GPUs, factor per year. Default 1.40 (Epoch).
+    pub flops_per_watt_growth: f64,
+    /// Algorithmic efficiency of training, factor per year. Default 3.0 (Epoch).
+    pub training_efficiency_growth: f64,
+    /// Algorithmic efficiency of inference at fixed capability, factor per year. Default 3.0.
+    pub inference_efficiency_growth: f64,
+    /// Half-life of the log growth rate of algorithmic efficiency, years. Default 6.
+    pub efficiency_halflife_years: f64,
+    /// Elasticity of inference FLOP per unit of work to frontier training compute. Default 0.5.
+    pub inference_capability_elasticity: f64,
+    /// Frontier inference FLOP replacing one worker-month of tasks at start. Default 4e19.
+    pub flop_per_unit: f64,
+    /// FLOP per month of a free chat user. Default 2e17.
+    pub free_user_flop_month: f64,
+    /// FLOP per month of a paying subscriber. Default 4e18.
+    pub paid_user_flop_month: f64,
+    /// Share of consumer inference on devices at start. Default 0.02.
+    pub on_device_initial: f64,
+    /// Long-run share of consumer inference on devices. Default 0.4.
+    pub on_device_max: f64,
+    /// Years to the logistic midpoint of on-device share. Default 6.
+    pub on_device_midpoint_years: f64,
+    /// Logistic steepness of on-device share, per year. Default 0.8.
+    pub on_device_rate: f64,
+    /// Months by which open-weight capability trails the frontier. Default 12.
+    pub open_weight_lag_months: u32,
+    /// Frontier growth before tick 0, OOM per year (fills the lag history). Default 1.0.
+    pub pre_start_capability_growth_oom: f64,
+}
+
+/// Datacenters and GPUs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DatacenterConfig {
+    /// Peak dense BF16 FLOP/s of one H100-equivalent at start. Default 9.89e14.
+    pub gpu_flops: f64,
+    /// Delivered share of peak in serving (model FLOP utilisation). Default 0.35.
+    pub inference_mfu: f64,
+    /// IT power per H100e, watts, server overhead included. Default 1100.
+    pub it_watts_per_gpu: f64,
+    /// All-in hardware cost per H100e at start, USD. Default 35,800 (Epoch clusters).
+    pub gpu_price_usd: f64,
+    /// Depreciation and service life, years. Default 5.
+    pub gpu_life_years: f64,
+    /// PUE of the existing fleet. Default 1.55 (Uptime Institute).
+    pub pue_fleet: f64,
+    /// PUE of new sites. Default 1.3.
+    pub pue_new: f64,
+    /// Facility power of one site, MW. Default 1000.
+    pub site_power_mw: f64,
+    /// New facility power a provider can connect per month, MW. Default 400.
+    pub grid_mw_per_month: f64,
+    /// Highest sustainable utilisation of installed compute. Default 0.85.
+    pub max_utilisation: f64,
+    /// Months from GPU order to service. Default 6.
+    pub build_months: u32,
+}
+
+/// Electricity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EnergyConfig {
+    /// Electricity price for existing sites, USD per kWh. Default 0.0796 (EIA 2024 state median).
+    pub electricity_usd_kwh: f64,
+    /// Draw each new site's price from the EIA state list. Default true.
+    pub site_price_from_states: bool,
+    /// Growth of electricity prices, share per year. Default 0.
+    pub price_growth: f64,
+}
+
+/// Client firms.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FirmConfig {
+    /// Initial markup over unit cost. Default 0.6.
+    pub markup: f64,
+    /// Lowest markup. Default 0.1.
+    pub markup_min: f64,
+    /// Highest markup. Default 1.5.
+    pub markup_max: f64,
+    /// Monthly markup step under excess demand or idle capacity. Default 0.01.
+    pub markup_adjust: f64,
+    /// Pareto tail exponent of firm size. Default 1.06 (Axtell 2001).
+    pub size_pareto_alpha: f64,
+    /// Largest firm's share of workers. Default 0.02.
+    pub max_size_share: f64,
+    /// Elasticity of market share to relative price. Default 3.
+    pub price_elasticity: f64,
+    /// Adaptive weight of demand expectations per month. Default 0.3.
+    pub expectation_weight: f64,
+    /// Share of deposits above the buffer paid as dividends each month. Default 0.9.
+    pub dividend_payout: f64,
+    /// Deposits kept, months of costs. Default 2.
+    pub cash_buffer_months: f64,
+    /// Exit when debt exceeds this many months of costs. Default 4.
+    pub exit_months: f64,
+    /// Owners' equity injected into an entrant, months of costs. Default 2.
+    pub entry_equity_months: f64,
+    /// Monthly chance a firm reviews its AI provider. Default 1/12.
+    pub provider_review_probability: f64,
+    /// Logit utility per OOM of capability. Default 2.
+    pub capability_taste: f64,
+    /// Logit utility per unit of log price. Default 1.
+    pub price_taste: f64,
+    /// Firm agents of at least this many workers buy on enterprise contracts. Default 50.
+    pub enterprise_min_workers: u32,
+}
+
+/// Automation adoption.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdoptionConfig {
+    /// AI share of automatable tasks at start. Default 0.05.
+    pub initial_share_of_ceiling: f64,
+    /// Bass innovation coefficient, per year. Default 0.03 (Sultan, Farley & Lehmann 1990).
+    pub bass_p: f64,
+    /// Bass imitation coefficient, per year. Default 0.38 (same).
+    pub bass_q: f64,
+    /// Adoption speed per sd of industry LM-AIIE (Felten et al. 2023). Default 0.5.
+    pub sector_sensitivity: f64,
+    /// AI is adopted for a task when its cost is below wage / cost_margin. Default 1.
+    pub cost_margin: f64,
+    /// Tier B worker-months of oversight per AI worker-month at start. Default 0.15.
+    pub reinstatement_rate: f64,
+    /// Capability OOMs over which oversight needs fall by a factor e. Default 2.
+    pub reinstatement_decay_oom: f64,
+    /// Highest AI share of tasks allowed, by tier A, B, C, M. Default all 1.
+    pub regulation_cap: [f64; TIERS],
+}
+
+/// The labour market.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabourConfig {
+    /// Scale of the monthly matching function. Default 0.75.
+    pub matching_efficiency: f64,
+    /// Elasticity of matches to unemployment. Default 0.5 (Petrongolo & Pissarides 2001).
+    pub matching_elasticity: f64,
+    /// Share of excess headcount shed per month. Default 0.3.
+    pub layoff_speed: f64,
+    /// Monthly separation rate besides layoffs. Default 0.01.
+    pub quit_rate: f64,
+    /// Monthly chance a long-unemployed tier A worker starts retraining. Default 0.04.
+    pub retrain_probability: f64,
+    /// Months unemployed before retraining is considered. Default 3.
+    pub retrain_after_months: u32,
+    /// Months a retraining programme lasts. Default 9.
+    pub retrain_months: u32,
+    /// Cost of a programme, USD. Default 6,000.
+    pub retrain_cost_usd: f64,
+    /// Share of retrainees who move to tier C (others to B). Default 0.3.
+    pub retrain_to_c: f64,
+    /// Wage discount after changing occupation. Default 0.15.
+    pub novice_discount: f64,
+    /// Bass innovation coefficient of workers' own AI tools, per year. Default 0.02.
+    pub tools_bass_p: f64,
+    /// Bass imitation coefficient of own tools, per year. Default 0.5.
+    pub tools_bass_q: f64,
+    /// Share of tier A-C workers with paid AI tools at start. Default 0.04.
+    pub tools_initial_share: f64,
+    /// Productivity gain of tools for an average worker. Default 0.1 (Brynjolfsson, Li & Raymond 2023).
+    pub tools_boost: f64,
+    /// Extra gain for the least skilled. Default 0.3 (same).
+    pub tools_novice_boost: f64,
+    /// Share of the tool gain kept in the wage. Default 0.5.
+    pub tools_wage_share: f64,
+    /// Reduction of layoff risk for tool owners. Default 0.5.
+    pub tools_protection: f64,
+}
+
+/// The wage rule.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WageConfig {
+    /// Indexation to consumer-price inflation. Default 1 (Dosi et al. 2017).
+    pub psi_cpi: f64,
+    /// Pass-through of labour productivity growth. Default 1.
+    pub psi_productivity: f64,
+    /// Elasticity of wages to the tier unemployment rate. Default -0.1 (Blanchflower & Oswald 1994).
+    pub psi_unemployment: f64,
+    /// Cap wages of automatable work near the AI cost of the same work. Default true.
+    pub compute_ceiling: bool,
+    /// Wage floor, USD per month. Default 1,257.
+    pub minimum_wage_usd_month: f64,
+    /// Unemployment benefit as a share of the last wage. Default 0.45.
+    pub benefit_replacement: f64,
+    /// Months of benefit. Default 6.
+    pub benefit_months: u32,
+}
+
+/// Households.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HouseholdConfig {
+    /// Workers' monthly propensity to consume out of disposable income. Default 0.9.
+    pub worker_mpc_income: f64,
+    /// Workers' monthly propensity to consume out of deposits. Default 0.02.
+    pub worker_mpc_wealth: f64,
+    /// Owners' monthly propensity to consume out of income. Default 0.5.
+    pub owner_mpc_income: f64,
+    /// Owners' monthly propensity to consume out of deposits. Default 0.005.
+    pub owner_mpc_wealth: f64,
+    /// Owners' deposits at start, months of the initial national wage bill. Default 12.
+    pub owner_deposit_months: f64,
+    /// Share of people using generative AI at start. Default 0.4 (Bick, Blandin & Deming 2024).
+    pub chat_adoption_initial: f64,
+    /// Bass p of chat adoption, per year. Default 0.05.
+    pub chat_bass_p: f64,
+    /// Bass q of chat adoption, per year. Default 0.5.
+    pub chat_bass_q: f64,
+    /// How much on-device inference discourages paid plans. Default 0.5.
+    pub on_device_paid_substitution: f64,
+}
+
+/// Government.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct GovernmentConfig {
+    /// Average tax rate on wages. Default 0.22.
+    pub income_tax: f64,
+    /// Tax on positive profits. Default 0.21.
+    pub profit_tax: f64,
+    /// Ad valorem tax on AI services sold. Default 0.
+    pub compute_tax: f64,
+    /// Basic income per person per month, USD. Default 0.
+    pub basic_income_usd_month: f64,
+    /// Share of retraining costs paid by government. Default 0.5.
+    pub retraining_subsidy: f64,
+    /// Monthly weight of the current budget in government purchases. Default 0.1.
+    pub spending_smoothing: f64,
+}
+
+/// Business model of a provider.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProviderKind {
+    /// Lives on AI revenue alone.
+    AiNative,
+    /// Bundles AI into products it already sells and recoups through them.
+    Platform,
+    /// Open-weight models served by hosts near marginal cost; capability lags the frontier.
+    OpenWeight,
+}
+
+/// One AI provider.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderConfig {
+    /// Display name.
+    pub name: String,
+    /// Business model.
+    pub kind: ProviderKind,
+    /// Capability relative to the frontier at start, OOM.
+    pub capability_offset_oom: f64,
+    /// US-serving fleet at start, H100-equivalents.
+    pub initial_fleet_h100e: f64,
+    /// Share of the fleet used for training.
+    pub training_share: f64,
+    /// Consumer subscription, USD per month.
+    pub subscription_usd_month: f64,
+    /// API markup over marginal cost when no open model is close.
+    pub markup_max: f64,
+    /// Discount of enterprise contracts on the API price.
+    pub enterprise_discount: f64,
+    /// Share of chat users at start.
+    pub consumer_share: f64,
+    /// Deposits at start, USD.
+    pub initial_deposits_usd: f64,
+    /// Outside capital investors provide per year, USD.
+    pub capital_raise_usd_year: f64,
+    /// Share of household goods spending taken by the provider's existing products.
+    pub platform_revenue_share: f64,
+    /// Share of positive profit paid as dividends.
+    pub dividend_payout: f64,
+}
+
+/// What a scheduled event changes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// Frontier capability jumps by `value` OOM (algorithmic breakthrough).
+    CapabilityJump,
+    /// Inference compute per unit of work is divided by `value`.
+    EfficiencyJump,
+    /// Electricity prices are multiplied by `value`.
+    ElectricityPrice,
+    /// New grid connections per month are multiplied by `value`.
+    GridCapacity,
+    /// The AI share of tier `tier` is capped at `value`.
+    Regulation,
+    /// The open-weight lag becomes `value` months.
+    OpenWeightLag,
+    /// Basic income becomes `value` USD per person per month.
+    BasicIncome,
+    /// The compute tax becomes `value`.
+    ComputeTax,
+    /// The retraining subsidy becomes `value`.
+    RetrainingSubsidy,
+    /// Outside capital for every provider is multiplied by `value`.
+    CapitalAppetite,
+}
+
+/// A scheduled scenario shock.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Event {
+    /// Tick at which the event applies (0-based month).
+    pub month: u32,
+    /// What changes.
+    pub kind: EventKind,
+    /// New value or factor, by kind.
+    pub value: f64,
+    /// Tier letter, for `regulation` only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tier: Option<String>,
+}
+
+/// A configuration error: where, which key, what was found, what is allowed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConfigError {
+    /// The file (or `<baseline>`).
+    pub file: String,
+    /// Dotted key path, empty when the whole file is at fault.
+    pub key: String,
+    /// What is wrong and what is allowed.
+    pub message: String,
+    /// Line (1-based) in the file, where known.
+    pub line: Option<usize>,
+}
+
+impl fmt::Display for ConfigError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if !self.key.is_empty() {
+            write!(f, ": key `{}`", self.key)?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+impl std::error::Error for ConfigError {}
+
+impl Config {
+    /// The compiled-in baseline.
+    pub fn baseline() -> Config {
+        Self::from_toml_str(BASELINE_TOML, "<baseline>").expect("the compiled-in baseline is valid")
+    }
+
+    /// Ticks in the horizon.
+    pub fn ticks(&self) -> u32 {
+        self.run.years * 12
+    }
+
+    /// People each worker agent stands for (an integer, so that money is exact).
+    pub fn worker_weight(&self) -> u64 {
+        ((self.population.labour_force / self.run.workers as f64).round() as u64).max(1)
+    }
+
+    /// Reads a config file and merges it over the baseline.
+    pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
+        let name = path.display().to_string();
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: name.clone(),
+            key: String::new(),
+            message: format!("cannot read the file: {e}"),
+            line: None,
+        })?;
+        Self::from_toml_str(&text, &name)
+    }
+
+    /// Parses a config text (named `file` in errors) and merges it over the baseline.
+    pub fn from_toml_str(text: &str, file: &str) -> Result<Config, ConfigError> {
+        let user: toml::Table = toml::from_str(text).map_err(|e| ConfigError {
+            file: file.to_string(),
+            key: String::new(),
+            message: format!("not valid TOML: {}", e.message()),
+            line: e.span().map(|s| line_of(text, s.start)),
+        })?;
+        let mut merged: toml::Table = if file == "<baseline>" {
+            toml::Table::new()
+        } else {
+            toml::from_str(BASELINE_TOML).expect("baseline parses")
+        };
+        merge(&mut merged, user);
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(merged))
+            .map_err(|e| {
+                let key = e.path().to_string();
+                let key = if key == "." { String::new() } else { key };
+                let line = key.rsplit('.').next().and_then(|k| find_key_line(text, k));
+                ConfigError {
+                    file: file.to_string(),
+                    message: explain_serde(&e.into_inner().to_string()),
+                    key,
+                    line,
+                }
+            })?;
+        validate::check(&config).map_err(|(key, message)| {
+            let leaf = key.rsplit('.').next().unwrap_or("").to_string();
+            let leaf = leaf.split('[').next().unwrap_or("").to_string();
+            ConfigError {
+                file: file.to_string(),
+                line: find_key_line(text, &leaf),
+                key,
+                message,
+            }
+        })?;
+        Ok(config)
+    }
+
+    /// Re-checks ranges after a program changed fields (e.g. command-line overrides);
+    /// errors name `source` as the file.
+    pub fn validate(&self, source: &str) -> Result<(), ConfigError> {
+        validate::check(self).map_err(|(key, message)| ConfigError { file: source.to_string(), key, message, line: None })
+    }
+
+    /// The resolved config as TOML (written into every output's metadata).
+    pub fn to_toml(&self) -> String {
+        toml::to_string(self).expect("config serializes")
+    }
+}
+
+/// Merges `over` into `base`: tables recursively, everything else replaced.
+fn merge(base: &mut toml::Table, over: toml::Table) {
+    for (k, v) in over {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(o)) => merge(b, o),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
+/// The first line that assigns `key` (best effort, for error messages).
+fn find_key_line(text: &str, key: &str) -> Option<usize> {
+    if key.is_empty() {
+        return None;
+    }
+    text.lines().position(|l| {
+        let t = l.trim_start();
+        t.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+    })
+    .map(|i| i + 1)
+}
+
+/// Adds the nearest valid key to serde's "unknown field" messages.
+fn explain_serde(msg: &str) -> String {
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        if let Some((field, expected)) = rest.split_once("`, expected ") {
+            let names: Vec<&str> = expected
+                .split(['`', ',', ' '])
+                .filter(|s| !s.is_empty() && *s != "one" && *s != "of" && *s != "or")
+                .collect();
+            if let Some(best) = nearest(field, &names) {
+                return format!("unknown key `{field}` (did you mean `{best}`?); allowed: {expected}");
+            }
+            return format!("unknown key `{field}`; allowed: {expected}");
+        }
+    }
+    msg.to_string()
+}
+
+fn nearest<'a>(word: &str, names: &[&'a str]) -> Option<&'a str> {
+    names
+        .iter()
+        .map(|n| (levenshtein(word, n), *n))
+        .filter(|(d, n)| *d <= (n.len().max(word.len()) / 2).max(2))
+        .min()
+        .map(|(_, n)| n)
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            cur[j + 1] = (prev[j] + usize::from(ca != *cb)).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,277 @@
+//! Range and consistency checks on a deserialized config. Each failure returns the
+//! dotted key and a message saying the value found and what is allowed.
+
+use crate::{Config, EventKind, ProviderKind, TIER_NAMES};
+
+type Check = Result<(), (String, String)>;
+
+fn fail(key: &str, value: impl std::fmt::Display, allowed: &str) -> Check {
+    Err((key.to_string(), format!("value {value} is not allowed: {allowed}")))
+}
+
+fn unit(key: &str, v: f64) -> Check {
+    if v.is_finite() && (0.0..=1.0).contains(&v) { Ok(()) } else { fail(key, v, "a share between 0 and 1") }
+}
+
+fn positive(key: &str, v: f64) -> Check {
+    if v.is_finite() && v > 0.0 { Ok(()) } else { fail(key, v, "a finite number above 0") }
+}
+
+fn non_negative(key: &str, v: f64) -> Check {
+    if v.is_finite() && v >= 0.0 { Ok(()) } else { fail(key, v, "a finite number at or above 0") }
+}
+
+fn growth(key: &str, v: f64) -> Check {
+    if v.is_finite() && (0.1..=100.0).contains(&v) {
+        Ok(())
+    } else {
+        fail(key, v, "a growth factor per year between 0.1 and 100 (1 = no change)")
+    }
+}
+
+fn range(key: &str, v: f64, lo: f64, hi: f64) -> Check {
+    if v.is_finite() && (lo..=hi).contains(&v) { Ok(()) } else { fail(key, v, &format!("a number from {lo} to {hi}")) }
+}
+
+/// Checks every field; the first failure is returned.
+pub(crate) fn check(c: &Config) -> Check {
+    let r = &c.run;
+    if !(100..=200_000_000).contains(&r.workers) {
+        return fail("run.workers", r.workers, "a whole number from 100 to 200,000,000");
+    }
+    if r.firms == 0 || r.firms as u64 > r.workers / 2 {
+        return fail("run.firms", r.firms, "at least 1 and at most half of run.workers");
+    }
+    if !(1..=200).contains(&r.years) {
+        return fail("run.years", r.years, "a whole number of years from 1 to 200");
+    }
+    if r.sample_workers as u64 > r.workers.min(100_000) {
+        return fail("run.sample_workers", r.sample_workers, "at most run.workers and at most 100,000");
+    }
+    if !(1900..=2200).contains(&r.start_year) {
+        return fail("run.start_year", r.start_year, "a calendar year from 1900 to 2200");
+    }
+    let p = &c.population;
+    positive("population.labour_force", p.labour_force)?;
+    if p.labour_force < r.workers as f64 {
+        return fail("population.labour_force", p.labour_force, "at least run.workers (each agent stands for one person or more)");
+    }
+    range("population.initial_unemployment", p.initial_unemployment, 0.0, 0.5)?;
+    range("population.skill_sigma", p.skill_sigma, 0.0, 2.0)?;
+    range("population.initial_deposit_months", p.initial_deposit_months, 0.0, 120.0)?;
+    unit("population.low_exposure", p.low_exposure)?;
+    unit("population.high_exposure", p.high_exposure)?;
+    if p.low_exposure > p.high_exposure {
+        return fail("population.low_exposure", p.low_exposure, "at most population.high_exposure");
+    }
+    for (i, g) in p.c_major_groups.iter().chain(&p.a_major_groups).enumerate() {
+        if g.len() != 2 || !g.bytes().all(|b| b.is_ascii_digit()) {
+            let key = if i < p.c_major_groups.len() { "population.c_major_groups" } else { "population.a_major_groups" };
+            return fail(key, format!("\"{g}\""), "two-digit SOC major group codes such as \"43\"");
+        }
+    }
+
+    let t = &c.technology;
+    range("technology.frontier_capability_oom", t.frontier_capability_oom, 15.0, 40.0)?;
+    range("technology.task_spread_oom", t.task_spread_oom, 0.05, 10.0)?;
+    unit("technology.c_delegation_cap", t.c_delegation_cap)?;
+    growth("technology.flops_per_dollar_growth", t.flops_per_dollar_growth)?;
+    growth("technology.flops_per_watt_growth", t.flops_per_watt_growth)?;
+    growth("technology.training_efficiency_growth", t.training_efficiency_growth)?;
+    growth("technology.inference_efficiency_growth", t.inference_efficiency_growth)?;
+    positive("technology.efficiency_halflife_years", t.efficiency_halflife_years)?;
+    range("technology.inference_capability_elasticity", t.inference_capability_elasticity, 0.0, 2.0)?;
+    positive("technology.flop_per_unit", t.flop_per_unit)?;
+    non_negative("technology.free_user_flop_month", t.free_user_flop_month)?;
+    non_negative("technology.paid_user_flop_month", t.paid_user_flop_month)?;
+    unit("technology.on_device_initial", t.on_device_initial)?;
+    unit("technology.on_device_max", t.on_device_max)?;
+    if t.on_device_initial > t.on_device_max {
+        return fail("technology.on_device_initial", t.on_device_initial, "at most technology.on_device_max");
+    }
+    non_negative("technology.on_device_midpoint_years", t.on_device_midpoint_years)?;
+    positive("technology.on_device_rate", t.on_device_rate)?;
+    if t.open_weight_lag_months > 120 {
+        return fail("technology.open_weight_lag_months", t.open_weight_lag_months, "0 to 120 months");
+    }
+    range("technology.pre_start_capability_growth_oom", t.pre_start_capability_growth_oom, 0.0, 5.0)?;
+
+    let d = &c.datacenters;
+    positive("datacenters.gpu_flops", d.gpu_flops)?;
+    if !(d.inference_mfu > 0.0 && d.inference_mfu <= 1.0) {
+        return fail("datacenters.inference_mfu", d.inference_mfu, "a share above 0 and at most 1");
+    }
+    positive("datacenters.it_watts_per_gpu", d.it_watts_per_gpu)?;
+    positive("datacenters.gpu_price_usd", d.gpu_price_usd)?;
+    range("datacenters.gpu_life_years", d.gpu_life_years, 0.5, 30.0)?;
+    range("datacenters.pue_fleet", d.pue_fleet, 1.0, 3.0)?;
+    range("datacenters.pue_new", d.pue_new, 1.0, 3.0)?;
+    positive("datacenters.site_power_mw", d.site_power_mw)?;
+    non_negative("datacenters.grid_mw_per_month", d.grid_mw_per_month)?;
+    if !(d.max_utilisation > 0.0 && d.max_utilisation <= 1.0) {
+        return fail("datacenters.max_utilisation", d.max_utilisation, "a share above 0 and at most 1");
+    }
+    if d.build_months > 60 {
+        return fail("datacenters.build_months", d.build_months, "0 to 60 months");
+    }
+
+    let e = &c.energy;
+    range("energy.electricity_usd_kwh", e.electricity_usd_kwh, 0.0, 10.0)?;
+    range("energy.price_growth", e.price_growth, -0.5, 1.0)?;
+
+    let f = &c.firms;
+    range("firms.markup_min", f.markup_min, 0.0, 10.0)?;
+    range("firms.markup_max", f.markup_max, 0.0, 10.0)?;
+    if f.markup_min > f.markup_max {
+        return fail("firms.markup_min", f.markup_min, "at most firms.markup_max");
+    }
+    range("firms.markup", f.markup, f.markup_min, f.markup_max)?;
+    range("firms.markup_adjust", f.markup_adjust, 0.0, 0.5)?;
+    range("firms.size_pareto_alpha", f.size_pareto_alpha, 0.5, 5.0)?;
+    if !(f.max_size_share > 0.0 && f.max_size_share <= 1.0) {
+        return fail("firms.max_size_share", f.max_size_share, "a share above 0 and at most 1");
+    }
+    range("firms.price_elasticity", f.price_elasticity, 0.0, 50.0)?;
+    unit("firms.expectation_weight", f.expectation_weight)?;
+    unit("firms.dividend_payout", f.dividend_payout)?;
+    range("firms.cash_buffer_months", f.cash_buffer_months, 0.0, 120.0)?;
+    range("firms.exit_months", f.exit_months, 0.0, 120.0)?;
+    range("firms.entry_equity_months", f.entry_equity_months, 0.0, 120.0)?;
+    unit("firms.provider_review_probability", f.provider_review_probability)?;
+    range("firms.capability_taste", f.capability_taste, 0.0, 100.0)?;
+    range("firms.price_taste", f.price_taste, 0.0, 100.0)?;
+
+    let a = &c.adoption;
+    unit("adoption.initial_share_of_ceiling", a.initial_share_of_ceiling)?;
+    range("adoption.bass_p", a.bass_p, 0.0, 12.0)?;
+    range("adoption.bass_q", a.bass_q, 0.0, 12.0)?;
+    range("adoption.sector_sensitivity", a.sector_sensitivity, 0.0, 5.0)?;
+    range("adoption.cost_margin", a.cost_margin, 0.01, 100.0)?;
+    range("adoption.reinstatement_rate", a.reinstatement_rate, 0.0, 5.0)?;
+    positive("adoption.reinstatement_decay_oom", a.reinstatement_decay_oom)?;
+    for (i, v) in a.regulation_cap.iter().enumerate() {
+        unit(&format!("adoption.regulation_cap[{i}] (tier {})", TIER_NAMES[i]), *v)?;
+    }
+
+    let l = &c.labour;
+    range("labour.matching_efficiency", l.matching_efficiency, 0.0, 5.0)?;
+    unit("labour.matching_elasticity", l.matching_elasticity)?;
+    unit("labour.layoff_speed", l.layoff_speed)?;
+    unit("labour.quit_rate", l.quit_rate)?;
+    unit("labour.retrain_probability", l.retrain_probability)?;
+    if !(1..=120).contains(&l.retrain_months) {
+        return fail("labour.retrain_months", l.retrain_months, "1 to 120 months");
+    }
+    non_negative("labour.retrain_cost_usd", l.retrain_cost_usd)?;
+    unit("labour.retrain_to_c", l.retrain_to_c)?;
+    unit("labour.novice_discount", l.novice_discount)?;
+    range("labour.tools_bass_p", l.tools_bass_p, 0.0, 12.0)?;
+    range("labour.tools_bass_q", l.tools_bass_q, 0.0, 12.0)?;
+    unit("labour.tools_initial_share", l.tools_initial_share)?;
+    range("labour.tools_boost", l.tools_boost, 0.0, 5.0)?;
+    range("labour.tools_novice_boost", l.tools_novice_boost, 0.0, 5.0)?;
+    unit("labour.tools_wage_share", l.tools_wage_share)?;
+    unit("labour.tools_protection", l.tools_protection)?;
+
+    let w = &c.wages;
+    range("wages.psi_cpi", w.psi_cpi, 0.0, 2.0)?;
+    range("wages.psi_productivity", w.psi_productivity, 0.0, 2.0)?;
+    range("wages.psi_unemployment", w.psi_unemployment, -2.0, 0.0)?;
+    non_negative("wages.minimum_wage_usd_month", w.minimum_wage_usd_month)?;
+    unit("wages.benefit_replacement", w.benefit_replacement)?;
+    if w.benefit_months > 120 {
+        return fail("wages.benefit_months", w.benefit_months, "0 to 120 months");
+    }
+
+    let h = &c.households;
+    unit("households.worker_mpc_income", h.worker_mpc_income)?;
+    unit("households.worker_mpc_wealth", h.worker_mpc_wealth)?;
+    unit("households.owner_mpc_income", h.owner_mpc_income)?;
+    unit("households.owner_mpc_wealth", h.owner_mpc_wealth)?;
+    range("households.owner_deposit_months", h.owner_deposit_months, 0.0, 1200.0)?;
+    unit("households.chat_adoption_initial", h.chat_adoption_initial)?;
+    range("households.chat_bass_p", h.chat_bass_p, 0.0, 12.0)?;
+    range("households.chat_bass_q", h.chat_bass_q, 0.0, 12.0)?;
+    unit("households.on_device_paid_substitution", h.on_device_paid_substitution)?;
+
+    let g = &c.government;
+    range("government.income_tax", g.income_tax, 0.0, 0.9)?;
+    range("government.profit_tax", g.profit_tax, 0.0, 0.9)?;
+    range("government.compute_tax", g.compute_tax, 0.0, 5.0)?;
+    range("government.basic_income_usd_month", g.basic_income_usd_month, 0.0, 100_000.0)?;
+    unit("government.retraining_subsidy", g.retraining_subsidy)?;
+    unit("government.spending_smoothing", g.spending_smoothing)?;
+
+    if c.providers.is_empty() || c.providers.len() > 16 {
+        return fail("providers", c.providers.len(), "1 to 16 [[providers]] tables");
+    }
+    let mut share = 0.0;
+    for (i, pr) in c.providers.iter().enumerate() {
+        let k = |f: &str| format!("providers[{i}].{f}");
+        if pr.name.trim().is_empty() {
+            return fail(&k("name"), "\"\"", "a non-empty name");
+        }
+        if c.providers[..i].iter().any(|o| o.name == pr.name) {
+            return fail(&k("name"), format!("\"{}\"", pr.name), "a name no other provider uses");
+        }
+        range(&k("capability_offset_oom"), pr.capability_offset_oom, -5.0, 5.0)?;
+        non_negative(&k("initial_fleet_h100e"), pr.initial_fleet_h100e)?;
+        unit(&k("training_share"), pr.training_share)?;
+        range(&k("subscription_usd_month"), pr.subscription_usd_month, 0.0, 10_000.0)?;
+        range(&k("markup_max"), pr.markup_max, 0.0, 100.0)?;
+        unit(&k("enterprise_discount"), pr.enterprise_discount)?;
+        unit(&k("consumer_share"), pr.consumer_share)?;
+        share += pr.consumer_share;
+        non_negative(&k("initial_deposits_usd"), pr.initial_deposits_usd)?;
+        non_negative(&k("capital_raise_usd_year"), pr.capital_raise_usd_year)?;
+        range(&k("platform_revenue_share"), pr.platform_revenue_share, 0.0, 0.5)?;
+        unit(&k("dividend_payout"), pr.dividend_payout)?;
+        if pr.kind != ProviderKind::Platform && pr.platform_revenue_share > 0.0 {
+            return fail(&k("platform_revenue_share"), pr.platform_revenue_share, "0 unless kind = \"platform\"");
+        }
+    }
+    if (share - 1.0).abs() > 1e-6 {
+        return fail("providers[].consumer_share", share, "consumer shares that sum to 1");
+    }
+    if c.providers.iter().map(|p| p.platform_revenue_share).sum::<f64>() > 0.5 {
+        return fail("providers[].platform_revenue_share", "sum", "a total of at most 0.5");
+    }
+
+    let ticks = c.ticks();
+    for (i, ev) in c.events.iter().enumerate() {
+        let k = |f: &str| format!("events[{i}].{f}");
+        if ev.month >= ticks {
+            return fail(&k("month"), ev.month, &format!("a month before the horizon (0 to {})", ticks - 1));
+        }
+        if !ev.value.is_finite() {
+            return fail(&k("value"), ev.value, "a finite number");
+        }
+        let ok = match ev.kind {
+            EventKind::CapabilityJump => (-5.0..=10.0).contains(&ev.value),
+            EventKind::EfficiencyJump | EventKind::ElectricityPrice | EventKind::GridCapacity | EventKind::CapitalAppetite => {
+                ev.value > 0.0 && ev.value <= 1000.0
+            }
+            EventKind::Regulation | EventKind::RetrainingSubsidy => (0.0..=1.0).contains(&ev.value),
+            EventKind::OpenWeightLag => (0.0..=120.0).contains(&ev.value) && ev.value.fract() == 0.0,
+            EventKind::BasicIncome => (0.0..=100_000.0).contains(&ev.value),
+            EventKind::ComputeTax => (0.0..=5.0).contains(&ev.value),
+        };
+        if !ok {
+            return fail(&k("value"), ev.value, &format!("see docs/MODEL.md for the range of `{:?}` events", ev.kind));
+        }
+        match (ev.kind, ev.tier.as_deref()) {
+            (EventKind::Regulation, Some(t)) if TIER_NAMES.contains(&t) => {}
+            (EventKind::Regulation, other) => {
+                return fail(&k("tier"), format!("{other:?}"), "one of \"A\", \"B\", \"C\", \"M\" for a regulation event");
+            }
+            (_, Some(t)) => return fail(&k("tier"), format!("\"{t}\""), "no tier: only regulation events take one"),
+            (_, None) => {}
+        }
+    }
+    Ok(())
+}
+
+/// Index of a tier letter.
+pub fn tier_index(letter: &str) -> Option<usize> {
+    TIER_NAMES.iter().position(|t| *t == letter)
+}

@@ -1,0 +1,253 @@
+//! Components: the state of each agent, grouped by agent type. Worker state is small
+//! and plain (a worker is 40 bytes of component data) because a national run holds
+//! one entity per worker.
+
+use bevy_ecs::prelude::*;
+use mindmill_config::{ProviderKind, TIERS};
+
+/// Marker value for "no employer".
+pub const NO_FIRM: u32 = u32::MAX;
+
+/// Employment status of a worker.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Status {
+    /// Has an employer.
+    Employed = 0,
+    /// Searching for a job.
+    Unemployed = 1,
+    /// In a retraining programme toward another tier.
+    Retraining = 2,
+}
+
+/// Stable identity of a worker (draws and output rows key on it, never on `Entity`).
+#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WorkerId(pub u32);
+
+/// A worker's position in the labour market.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Job {
+    /// Index into the occupation table.
+    pub occupation: u16,
+    /// Tier index (0 A, 1 B, 2 C, 3 M).
+    pub tier: u8,
+    /// Employment status.
+    pub status: Status,
+    /// Runs and pays for AI tools of their own.
+    pub tools: bool,
+    /// Months left in retraining.
+    pub retrain_left: u8,
+    /// Tier the worker is retraining toward.
+    pub retrain_tier: u8,
+    /// Months since the last job (0 while employed).
+    pub months_unemployed: u16,
+    /// Employer firm id, or [`NO_FIRM`].
+    pub employer: u32,
+}
+
+/// A worker's pay. Money is per person; the worker stands for `weight` people.
+#[derive(Component, Debug, Clone, Copy, PartialEq)]
+pub struct Pay {
+    /// Skill multiplier, log-normal with mean 1 in each occupation.
+    pub skill: f32,
+    /// Gross wage while employed, USD per month.
+    pub wage: f32,
+    /// Deposits, cents (exact).
+    pub deposits: i64,
+    /// Disposable income received this month, cents.
+    pub income: i64,
+}
+
+/// A client firm (one agent stands for `weight` firms of its kind).
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct Firm {
+    /// Stable id, 0..firms.
+    pub id: u32,
+    /// Index into the sector table.
+    pub sector: u16,
+    /// Adoption speed multiplier from the sector's LM-AIIE.
+    pub sector_speed: f64,
+    /// Provider it buys AI from.
+    pub provider: u8,
+    /// Buys on an enterprise contract (else metered API).
+    pub enterprise: bool,
+    /// Worker-months of tier-k tasks per unit of output (tau).
+    pub tasks_per_unit: [f64; TIERS],
+    /// Share of tier-k tasks done by AI (phi).
+    pub ai_share: [f64; TIERS],
+    /// Highest AI share reachable now (capability, regulation).
+    pub ceiling: [f64; TIERS],
+    /// Tier B oversight worker-months per unit of output created by AI use.
+    pub oversight_per_unit: f64,
+    /// Desired headcount (agents) by tier.
+    pub desired: [f64; TIERS],
+    /// Open vacancies (agents) by tier.
+    pub vacancies: [u32; TIERS],
+    /// Chance each employee of tier k is laid off this month.
+    pub layoff_rate: [f32; TIERS],
+    /// Price per unit of output, USD.
+    pub price: f64,
+    /// Markup over unit cost.
+    pub markup: f64,
+    /// Expected demand, units per month.
+    pub expected_demand: f64,
+    /// Output this month, units.
+    pub output: f64,
+    /// Demand this month, units.
+    pub demand: f64,
+    /// Units sold this month.
+    pub sold: f64,
+    /// AI work bought this month, units (worker-month equivalents).
+    pub ai_units: f64,
+    /// Sales this month, cents.
+    pub sales: i64,
+    /// Gross wages paid this month, cents.
+    pub wage_bill: i64,
+    /// AI bill this month incl. compute tax, cents.
+    pub ai_bill: i64,
+    /// Pre-tax profit this month, cents.
+    pub profit: i64,
+    /// Deposits, cents.
+    pub deposits: i64,
+    /// Set when the firm failed this month; its workers are laid off.
+    pub failed: bool,
+    /// Months since entry.
+    pub age: u32,
+}
+
+/// One vintage of GPUs in a datacenter (counts in H100-equivalents).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Vintage {
+    /// Tick of entry into service (negative before the start).
+    pub month: i32,
+    /// Number of GPUs.
+    pub count: f64,
+    /// Peak FLOP/s per GPU.
+    pub flops: f64,
+    /// IT watts per GPU.
+    pub watts: f64,
+    /// Purchase price per GPU, USD.
+    pub price: f64,
+}
+
+/// A datacenter site.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct Datacenter {
+    /// Stable id in order of creation.
+    pub id: u32,
+    /// Owning provider index.
+    pub owner: u8,
+    /// Power usage effectiveness.
+    pub pue: f64,
+    /// Electricity price before scenario multipliers, USD/kWh.
+    pub base_price_kwh: f64,
+    /// Facility power capacity, MW.
+    pub power_cap_mw: f64,
+    /// GPUs in service, by vintage.
+    pub vintages: Vec<Vintage>,
+    /// GPUs ordered and not yet in service (month = arrival tick).
+    pub pipeline: Vec<Vintage>,
+    /// GPUs in service.
+    pub gpus: f64,
+    /// Peak FLOP/s in service.
+    pub peak_flops: f64,
+    /// IT power at full load, MW.
+    pub it_mw: f64,
+    /// Facility power committed (in service plus pipeline) at full load, MW.
+    pub committed_mw: f64,
+    /// Depreciation this month, USD.
+    pub depreciation: f64,
+    /// Utilisation of peak this month.
+    pub utilisation: f64,
+    /// Energy used this month, MWh.
+    pub energy_mwh: f64,
+    /// Energy bill this month, cents.
+    pub energy_cost: i64,
+    /// Capex paid to date, USD (incl. the fleet installed before tick 0).
+    pub capex_to_date: f64,
+}
+
+/// An AI provider with its datacenters' aggregate state.
+#[derive(Component, Debug, Clone, PartialEq)]
+pub struct Provider {
+    /// Index in the config's provider list.
+    pub index: u8,
+    /// Business model.
+    pub kind: ProviderKind,
+    /// Capability, log10 effective training FLOP.
+    pub capability: f64,
+    /// Training FLOP of the last 12 months (ring, by tick % 12).
+    pub training_ring: [f64; 12],
+    /// Mean monthly training FLOP at start.
+    pub training_initial: f64,
+    /// Marginal cost per delivered FLOP, USD.
+    pub cost_per_flop: f64,
+    /// Inference FLOP per unit of AI work with this provider's model.
+    pub flop_per_unit: f64,
+    /// Markup of API prices over marginal cost.
+    pub markup: f64,
+    /// Metered API price, USD per unit of AI work (before compute tax).
+    pub api_price: f64,
+    /// Enterprise contract price, USD per unit.
+    pub enterprise_price: f64,
+    /// Consumer subscription, USD per month.
+    pub subscription: f64,
+    /// Free users, persons.
+    pub free_users: f64,
+    /// Paying subscribers, persons.
+    pub paid_users: f64,
+    /// Firms (agents) on enterprise contracts.
+    pub enterprise_clients: u32,
+    /// Firms (agents) on the metered API.
+    pub api_clients: u32,
+    /// Business AI work demanded this month, units.
+    pub business_units: f64,
+    /// Inference FLOP demanded this month.
+    pub inference_demand_flop: f64,
+    /// Inference FLOP the fleet can deliver this month.
+    pub inference_capacity_flop: f64,
+    /// Share of inference demand served.
+    pub served_share: f64,
+    /// Peak FLOP/s in service.
+    pub peak_flops: f64,
+    /// GPUs in service.
+    pub gpus: f64,
+    /// Revenue this month by stream, cents.
+    pub revenue_subscription: i64,
+    /// Metered API revenue this month, cents.
+    pub revenue_api: i64,
+    /// Enterprise revenue this month, cents.
+    pub revenue_enterprise: i64,
+    /// Platform (bundled products) revenue this month, cents.
+    pub revenue_platform: i64,
+    /// Energy bill this month, cents.
+    pub energy_cost: i64,
+    /// Depreciation this month, USD.
+    pub depreciation: f64,
+    /// Cost of free users this month (energy and depreciation of their compute), USD.
+    pub free_user_cost: f64,
+    /// Capex paid this month, cents.
+    pub capex: i64,
+    /// Profit tax this month, cents.
+    pub tax: i64,
+    /// Dividends this month, cents.
+    pub dividends: i64,
+    /// Outside capital raised this month, cents.
+    pub capital_raised: i64,
+    /// Deposits, cents.
+    pub deposits: i64,
+    /// Smoothed inference demand, FLOP per month.
+    pub expected_demand_flop: f64,
+    /// Smoothed monthly growth of inference demand.
+    pub demand_growth: f64,
+    /// Cumulative free cash flow incl. the fleet's cost before tick 0, USD.
+    pub cumulative_cash_flow: f64,
+    /// Cumulative capex incl. the fleet before tick 0, USD.
+    pub cumulative_capex: f64,
+    /// Cumulative operating profit after depreciation and tax, USD.
+    pub cumulative_profit: f64,
+    /// Tick at which cumulative cash flow first turned non-negative.
+    pub payback_tick: Option<u32>,
+    /// Facility power connected this month, MW.
+    pub grid_used_mw: f64,
+}

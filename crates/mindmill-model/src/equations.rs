@@ -1,0 +1,137 @@
+//! The model's equations as pure functions, so each can be tested and cited alone.
+//! docs/MODEL.md section 7 gives each with its source.
+
+/// Logistic function.
+#[inline]
+pub fn logistic(x: f64) -> f64 {
+    1.0 / (1.0 + (-x).exp())
+}
+
+/// Inverse logistic.
+#[inline]
+pub fn logit(p: f64) -> f64 {
+    (p / (1.0 - p)).ln()
+}
+
+/// Share of an occupation's tasks automatable at capability `k` (log10 FLOP):
+/// `cap * logistic((k - midpoint) / spread)` (task requirements spread on a log
+/// compute scale, Epoch FTM/GATE; the cap is the share an LLM with tools can touch).
+#[inline]
+pub fn automatable(k: f64, cap: f64, midpoint: f64, spread: f64) -> f64 {
+    if cap <= 0.0 { 0.0 } else { cap * logistic((k - midpoint) / spread) }
+}
+
+/// Midpoint that makes `automatable(k0, cap, m, spread) == exposure`.
+pub fn midpoint_for(exposure: f64, cap: f64, k0: f64, spread: f64) -> f64 {
+    if cap <= 0.0 {
+        return k0 + 100.0;
+    }
+    let r = (exposure / cap).clamp(0.01, 0.99);
+    k0 - spread * logit(r)
+}
+
+/// Monthly Bass (1969) adoption hazard: (p + q * adopted_share) / 12 for yearly p, q.
+#[inline]
+pub fn bass_hazard(p_year: f64, q_year: f64, adopted_share: f64) -> f64 {
+    ((p_year + q_year * adopted_share.clamp(0.0, 1.0)) / 12.0).clamp(0.0, 1.0)
+}
+
+/// Efficiency factor gained in month `tick` when the log growth rate `ln(g)` per year
+/// decays with a half-life (years): exp(ln(g) * 0.5^(t / halflife) / 12).
+#[inline]
+pub fn monthly_efficiency_gain(growth_per_year: f64, halflife_years: f64, tick: u32) -> f64 {
+    let t = tick as f64 / 12.0;
+    (growth_per_year.ln() * 0.5f64.powf(t / halflife_years) / 12.0).exp()
+}
+
+/// K+S wage rule (Dosi et al. 2017): w_t = w_{t-1} (1 + psi1 dCPI + psi2 dA + psi3 dlnU).
+#[inline]
+pub fn wage_rule(w: f64, inflation: f64, productivity_growth: f64, dlog_unemployment: f64, psi: [f64; 3]) -> f64 {
+    w * (1.0 + psi[0] * inflation + psi[1] * productivity_growth + psi[2] * dlog_unemployment)
+}
+
+/// Compute-cost ceiling (Restrepo): a job whose tasks are a share `a` automatable at
+/// unit cost `c` pays (1 - a) v + a min(v, c).
+#[inline]
+pub fn capped_wage(value: f64, automatable_share: f64, ai_cost: f64) -> f64 {
+    value - automatable_share * (value - ai_cost).max(0.0)
+}
+
+/// Matches from a Cobb-Douglas matching function (Petrongolo & Pissarides 2001),
+/// bounded by both sides: min(u, v, mu u^alpha v^(1-alpha)).
+#[inline]
+pub fn matches(unemployed: f64, vacancies: f64, efficiency: f64, elasticity: f64) -> f64 {
+    if unemployed <= 0.0 || vacancies <= 0.0 {
+        return 0.0;
+    }
+    (efficiency * unemployed.powf(elasticity) * vacancies.powf(1.0 - elasticity))
+        .min(unemployed)
+        .min(vacancies)
+}
+
+/// Share of consumer inference on devices: logistic from `initial` toward `max`.
+pub fn on_device_share(initial: f64, max: f64, midpoint_years: f64, rate: f64, years: f64) -> f64 {
+    let s0 = logistic(-rate * midpoint_years);
+    let s = logistic(rate * (years - midpoint_years));
+    initial + (max - initial) * ((s - s0) / (1.0 - s0)).max(0.0)
+}
+
+/// Provider markup: the full `max` when no open model is close, falling toward zero
+/// as the open-weight gap (OOM) closes (commoditisation).
+#[inline]
+pub fn markup(max: f64, gap_oom: f64) -> f64 {
+    max * (1.0 - (-gap_oom.max(0.0) / 0.5).exp())
+}
+
+/// Oversight (tier B) worker-months needed per AI worker-month at capability `k`.
+#[inline]
+pub fn reinstatement(rate0: f64, k: f64, k0: f64, decay_oom: f64) -> f64 {
+    rate0 * (-(k - k0).max(0.0) / decay_oom).exp()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn midpoint_reproduces_exposure() {
+        let m = midpoint_for(0.3, 0.8, 26.66, 1.5);
+        assert!((automatable(26.66, 0.8, m, 1.5) - 0.3).abs() < 1e-12);
+        assert!(automatable(30.0, 0.8, m, 1.5) > 0.6);
+        assert!(automatable(30.0, 0.8, m, 1.5) < 0.8);
+        assert_eq!(automatable(40.0, 0.0, m, 1.5), 0.0);
+    }
+
+    #[test]
+    fn ceiling_binds_only_above_cost() {
+        assert_eq!(capped_wage(5000.0, 0.5, 6000.0), 5000.0);
+        assert_eq!(capped_wage(5000.0, 0.5, 1000.0), 3000.0);
+        assert_eq!(capped_wage(5000.0, 1.0, 1000.0), 1000.0);
+    }
+
+    #[test]
+    fn matching_is_bounded() {
+        assert_eq!(matches(10.0, 0.0, 0.75, 0.5), 0.0);
+        assert!((matches(100.0, 100.0, 0.75, 0.5) - 75.0).abs() < 1e-9);
+        assert_eq!(matches(1.0, 1e6, 0.75, 0.5), 1.0);
+    }
+
+    #[test]
+    fn efficiency_decays() {
+        let g0 = monthly_efficiency_gain(3.0, 6.0, 0);
+        assert!((g0.powi(12) - 3.0).abs() < 1e-9);
+        assert!(monthly_efficiency_gain(3.0, 6.0, 72) < g0);
+    }
+
+    #[test]
+    fn on_device_starts_at_initial_and_saturates() {
+        assert!((on_device_share(0.02, 0.4, 6.0, 0.8, 0.0) - 0.02).abs() < 1e-12);
+        assert!(on_device_share(0.02, 0.4, 6.0, 0.8, 30.0) > 0.39);
+    }
+
+    #[test]
+    fn markup_vanishes_at_parity() {
+        assert_eq!(markup(3.0, 0.0), 0.0);
+        assert!(markup(3.0, 2.0) > 2.9);
+    }
+}

@@ -1,0 +1,83 @@
+//! Phase 11, accounting: the stock-flow check, national accounts (value added, labour
+//! share), Marx's accounts (c, v, s) and who captures the surplus.
+
+use bevy_ecs::prelude::*;
+
+use crate::accounts::{Breach, Ledger, SECTORS, Sector, check_ledger};
+use crate::components::{Firm, Pay, Provider};
+use crate::resources::{Accounts, Calendar, Institutions, Setup};
+
+/// Checks every sector's balance against the ledger and computes the accounts.
+#[allow(clippy::too_many_arguments)]
+pub fn check_accounts(
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    inst: Res<Institutions>,
+    mut ledger: ResMut<Ledger>,
+    mut breach: ResMut<Breach>,
+    mut acc: ResMut<Accounts>,
+    workers: Query<&Pay>,
+    firms: Query<&Firm>,
+    providers: Query<&Provider>,
+) {
+    let mut balances = [0i128; SECTORS];
+    balances[Sector::Workers as usize] = workers.iter().map(|p| p.deposits as i128).sum::<i128>() * setup.weight as i128;
+    balances[Sector::Firms as usize] = firms.iter().map(|f| f.deposits as i128).sum();
+    balances[Sector::Providers as usize] = providers.iter().map(|p| p.deposits as i128).sum();
+    balances[Sector::Owners as usize] = inst.owners as i128;
+    balances[Sector::Chips as usize] = inst.chips as i128;
+    balances[Sector::Energy as usize] = inst.energy as i128;
+    balances[Sector::Government as usize] = inst.government as i128;
+    balances[Sector::Clearing as usize] = inst.clearing as i128;
+    if let Err(e) = check_ledger(&ledger, &balances, cal.tick) {
+        if breach.0.is_none() {
+            breach.0 = Some(e);
+        }
+    }
+    ledger.previous = balances;
+
+    // National accounts (USD per month). GDP by expenditure: firms' sales (households,
+    // owners, government, retraining) + subscriptions incl. compute tax + platform products
+    // + GPU investment; it equals the sum of value added plus product taxes.
+    let usd = |c: i64| c as f64 / 100.0;
+    let sales: f64 = firms.iter().map(|f| usd(f.sales)).sum();
+    let wages: f64 = firms.iter().map(|f| usd(f.wage_bill)).sum();
+    let ai_gross: f64 = firms.iter().map(|f| usd(f.ai_bill)).sum();
+    let firm_profit: f64 = firms.iter().map(|f| usd(f.profit)).sum();
+    let mut subs = 0.0;
+    let mut platform = 0.0;
+    let mut ai_ex = 0.0;
+    let mut energy = 0.0;
+    let mut dep = 0.0;
+    let mut margins = 0.0;
+    for p in providers.iter() {
+        subs += usd(p.revenue_subscription);
+        platform += usd(p.revenue_platform);
+        ai_ex += usd(p.revenue_api + p.revenue_enterprise);
+        energy += usd(p.energy_cost);
+        dep += p.depreciation;
+        let revenue = usd(p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform);
+        margins += revenue - usd(p.energy_cost) - p.depreciation - usd(p.tax);
+    }
+    let compute_tax = usd(inst.taxes[2]);
+    let subs_tax = compute_tax - (ai_gross - ai_ex);
+    let chips = usd(inst.chip_sales);
+    let gdp = sales + subs + subs_tax + platform + chips;
+    let a = &mut *acc;
+    a.gdp = gdp;
+    a.wages = wages;
+    a.depreciation = dep;
+    a.constant_capital = ai_gross + energy + dep;
+    a.surplus = gdp - dep - wages;
+    a.firm_profits = firm_profit - usd(inst.firm_profit_tax);
+    a.provider_margins = margins;
+    a.compute_rents = chips - usd(inst.chip_tax);
+    a.energy_rents = usd(inst.energy_sales) - usd(inst.energy_tax);
+    a.taxes = usd(inst.taxes[1]) + compute_tax;
+    a.consumption = sales + subs + subs_tax + platform;
+    a.investment = chips;
+    a.ai_intermediate = ai_ex;
+    a.subscriptions = subs;
+    let real: f64 = firms.iter().map(|f| f.sold).sum();
+    a.price_gain = real - sales;
+}

@@ -1,0 +1,261 @@
+//! Phase 9, AI demand and datacenter investment: consumer adoption of generative AI,
+//! the providers' load, energy bills, profit and tax; then each provider orders GPUs
+//! for the demand it expects, within its grid connections and its finance (own cash
+//! plus outside capital), and tracks cumulative cash flow, payback and ROI. Chip
+//! vendors and the energy sector pay their rents out to the owners.
+
+use bevy_ecs::prelude::*;
+
+use crate::accounts::{Ledger, Sector};
+use crate::components::{Datacenter, Provider, Vintage};
+use crate::equations::bass_hazard;
+use crate::resources::{Calendar, HOURS_PER_MONTH, Index, Institutions, Macro, Policy, SECONDS_PER_MONTH, Setup, Tech};
+use crate::rng::Stream;
+use crate::systems::datacenters::site_price;
+
+/// Share of full IT power a GPU draws when idle.
+const IDLE_POWER: f64 = 0.3;
+
+/// Consumer adoption, provider load, energy, profit, tax and dividends.
+#[allow(clippy::too_many_arguments)]
+pub fn serve_ai(
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    tech: Res<Tech>,
+    policy: Res<Policy>,
+    mut macro_: ResMut<Macro>,
+    mut inst: ResMut<Institutions>,
+    mut ledger: ResMut<Ledger>,
+    mut providers: Query<&mut Provider>,
+    mut sites: Query<&mut Datacenter>,
+) {
+    let cfg = &setup.config;
+    let h = &cfg.households;
+    let a = macro_.chat_adoption;
+    macro_.chat_adoption = a + bass_hazard(h.chat_bass_p, h.chat_bass_q, a) * (1.0 - a);
+    let mfu = cfg.datacenters.inference_mfu;
+    let t = &cfg.technology;
+    let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
+    provs.sort_by_key(|p| p.index);
+    let mut utilisation = vec![0.0; provs.len()];
+    for p in provs.iter() {
+        let i = p.index as usize;
+        let served = p.inference_demand_flop.min(p.inference_capacity_flop);
+        let training = p.training_ring[(cal.tick % 12) as usize];
+        let full = p.peak_flops * mfu * SECONDS_PER_MONTH;
+        utilisation[i] = if full > 0.0 { ((served + training) / full).min(1.0) } else { 0.0 };
+    }
+    let mut energy = vec![0i64; provs.len()];
+    let mut dcs: Vec<Mut<Datacenter>> = sites.iter_mut().collect();
+    dcs.sort_by_key(|d| d.id);
+    for dc in dcs.iter_mut() {
+        let u = utilisation[dc.owner as usize];
+        let mw = dc.it_mw * (IDLE_POWER + (1.0 - IDLE_POWER) * u) * dc.pue;
+        dc.utilisation = u;
+        dc.energy_mwh = mw * HOURS_PER_MONTH;
+        let price = site_price(dc, cfg, policy.electricity_factor, cal.tick);
+        dc.energy_cost = (dc.energy_mwh * 1000.0 * price * 100.0).round() as i64;
+        energy[dc.owner as usize] += dc.energy_cost;
+    }
+    let (mut tax_sum, mut div_sum, mut energy_sum) = (0i64, 0i64, 0i64);
+    for p in provs.iter_mut() {
+        let i = p.index as usize;
+        p.energy_cost = energy[i];
+        p.deposits -= energy[i];
+        energy_sum += energy[i];
+        let free_flop = p.free_users * t.free_user_flop_month * (1.0 - tech.on_device);
+        p.free_user_cost = free_flop * p.cost_per_flop;
+        let revenue = p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform;
+        let profit = revenue - p.energy_cost - (p.depreciation * 100.0).round() as i64;
+        p.tax = (profit.max(0) as f64 * cfg.government.profit_tax).round() as i64;
+        p.deposits -= p.tax;
+        tax_sum += p.tax;
+        let payout = cfg.providers[i].dividend_payout;
+        p.dividends = ((payout * (profit - p.tax).max(0) as f64).round() as i64).min(p.deposits.max(0));
+        p.deposits -= p.dividends;
+        div_sum += p.dividends;
+        p.cumulative_profit += (profit - p.tax) as f64 / 100.0;
+    }
+    ledger.record(Sector::Providers, Sector::Energy, energy_sum as i128);
+    ledger.record(Sector::Providers, Sector::Government, tax_sum as i128);
+    ledger.record(Sector::Providers, Sector::Owners, div_sum as i128);
+    inst.energy += energy_sum;
+    inst.energy_sales += energy_sum;
+    inst.government += tax_sum;
+    inst.taxes[1] += tax_sum;
+    inst.owners += div_sum;
+    inst.owner_income += div_sum;
+}
+
+/// Orders GPUs for expected demand within grid and finance limits; opens new sites.
+#[allow(clippy::too_many_arguments)]
+pub fn invest_in_datacenters(
+    mut commands: Commands,
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    tech: Res<Tech>,
+    policy: Res<Policy>,
+    mut index: ResMut<Index>,
+    mut inst: ResMut<Institutions>,
+    mut ledger: ResMut<Ledger>,
+    mut providers: Query<&mut Provider>,
+    mut sites: Query<&mut Datacenter>,
+) {
+    let cfg = &setup.config;
+    let d = &cfg.datacenters;
+    let tick = cal.tick;
+    let life = d.gpu_life_years * 12.0;
+    let horizon = d.build_months as f64 + 12.0;
+    let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
+    provs.sort_by_key(|p| p.index);
+    let mut dcs: Vec<Mut<Datacenter>> = sites.iter_mut().collect();
+    dcs.sort_by_key(|d| d.id);
+    let mut capex_sum = 0i64;
+    for p in provs.iter_mut() {
+        let i = p.index as usize;
+        let pc = &cfg.providers[i];
+        // Expected demand: exponential smoothing with a smoothed growth trend.
+        let demand = p.inference_demand_flop;
+        if p.expected_demand_flop <= 0.0 {
+            p.expected_demand_flop = demand;
+        } else {
+            let new = 0.7 * p.expected_demand_flop + 0.3 * demand;
+            let g = new / p.expected_demand_flop - 1.0;
+            p.demand_growth = (0.8 * p.demand_growth + 0.2 * g).clamp(-0.05, 0.1);
+            p.expected_demand_flop = new;
+        }
+        let target = p.expected_demand_flop * (1.0 + p.demand_growth).powf(horizon);
+        let need_peak = target / (d.inference_mfu * d.max_utilisation * SECONDS_PER_MONTH * (1.0 - pc.training_share));
+        // Capacity at the horizon: in service and on order, less what retires by then.
+        let mut future = 0.0;
+        let mut spare_mw = 0.0;
+        for dc in dcs.iter().filter(|dc| dc.owner as usize == i) {
+            future += dc
+                .vintages
+                .iter()
+                .filter(|v| ((tick as i32 - v.month) as f64 + horizon) < life)
+                .map(|v| v.count * v.flops)
+                .sum::<f64>();
+            future += dc.pipeline.iter().map(|v| v.count * v.flops).sum::<f64>();
+            spare_mw += (dc.power_cap_mw - dc.committed_mw).max(0.0);
+        }
+        let mut gpus = ((need_peak - future) / tech.new_gpu_flops).max(0.0);
+        let mw_per_gpu = tech.new_gpu_watts * d.pue_new / 1e6;
+        let grid = d.grid_mw_per_month * policy.grid_factor;
+        gpus = gpus.min((spare_mw + grid) / mw_per_gpu);
+        // Finance: own cash above a reserve of two months of energy, then outside capital.
+        let price_cents = tech.new_gpu_price * 100.0;
+        let cost = gpus * price_cents;
+        let reserve = 2 * p.energy_cost;
+        let cash = (p.deposits - reserve).max(0) as f64;
+        p.capital_raised = 0;
+        if cost > cash {
+            let limit = pc.capital_raise_usd_year / 12.0 * 100.0 * policy.capital_appetite;
+            let raise = (cost - cash).min(limit).min(inst.owners.max(0) as f64).round() as i64;
+            p.capital_raised = raise;
+            p.deposits += raise;
+            inst.owners -= raise;
+            ledger.record(Sector::Owners, Sector::Providers, raise as i128);
+            gpus = gpus.min((cash + raise as f64) / price_cents);
+        }
+        let capex = (gpus * price_cents).round() as i64;
+        p.capex = capex;
+        p.deposits -= capex;
+        capex_sum += capex;
+        let capex_usd = capex as f64 / 100.0;
+        p.cumulative_capex += capex_usd;
+        let revenue = (p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform) as f64;
+        p.cumulative_cash_flow += (revenue - p.energy_cost as f64 - p.tax as f64) / 100.0 - capex_usd;
+        if p.payback_tick.is_none() && p.cumulative_cash_flow >= 0.0 {
+            p.payback_tick = Some(tick);
+        }
+        if gpus <= 0.0 {
+            continue;
+        }
+        // Place the order: spare power at existing sites first, then new sites.
+        let arrival = (tick + d.build_months) as i32;
+        let mut left = gpus;
+        let vintage = |count: f64| Vintage {
+            month: arrival,
+            count,
+            flops: tech.new_gpu_flops,
+            watts: tech.new_gpu_watts,
+            price: tech.new_gpu_price,
+        };
+        for dc in dcs.iter_mut().filter(|dc| dc.owner as usize == i) {
+            let room = ((dc.power_cap_mw - dc.committed_mw).max(0.0) / (tech.new_gpu_watts * dc.pue / 1e6)).min(left);
+            if room > 0.0 {
+                dc.pipeline.push(vintage(room));
+                dc.committed_mw += room * tech.new_gpu_watts * dc.pue / 1e6;
+                dc.capex_to_date += room * tech.new_gpu_price;
+                left -= room;
+            }
+        }
+        while left > 1e-9 {
+            let per_site = d.site_power_mw / mw_per_gpu;
+            let count = left.min(per_site);
+            let id = index.datacenters;
+            index.datacenters += 1;
+            let base_price = if cfg.energy.site_price_from_states && !setup.state_prices.is_empty() {
+                // Providers site where power is cheap: the cheapest of three state draws.
+                (0..3)
+                    .map(|k| {
+                        let u = setup.draws.uniform(Stream::Sites, tick, id as u64, k);
+                        setup.state_prices[((u * setup.state_prices.len() as f64) as usize).min(setup.state_prices.len() - 1)]
+                    })
+                    .fold(f64::INFINITY, f64::min)
+            } else {
+                cfg.energy.electricity_usd_kwh
+            };
+            let mut v = vintage(count);
+            v.count = count;
+            p.grid_used_mw += count * mw_per_gpu;
+            commands.spawn(Datacenter {
+                id,
+                owner: i as u8,
+                pue: d.pue_new,
+                base_price_kwh: base_price,
+                power_cap_mw: d.site_power_mw,
+                vintages: Vec::new(),
+                pipeline: vec![v],
+                gpus: 0.0,
+                peak_flops: 0.0,
+                it_mw: 0.0,
+                committed_mw: count * mw_per_gpu,
+                depreciation: 0.0,
+                utilisation: 0.0,
+                energy_mwh: 0.0,
+                energy_cost: 0,
+                capex_to_date: count * tech.new_gpu_price,
+            });
+            left -= count;
+        }
+    }
+    ledger.record(Sector::Providers, Sector::Chips, capex_sum as i128);
+    inst.chips += capex_sum;
+    inst.chip_sales += capex_sum;
+}
+
+/// Chip vendors and the energy sector pay profit tax on their sales (their costs lie
+/// outside the model) and distribute the rest to the owners.
+pub fn distribute_rents(setup: Res<Setup>, mut inst: ResMut<Institutions>, mut ledger: ResMut<Ledger>) {
+    let rate = setup.config.government.profit_tax;
+    let chip_tax = (inst.chip_sales as f64 * rate).round() as i64;
+    let energy_tax = (inst.energy_sales as f64 * rate).round() as i64;
+    inst.chips -= chip_tax;
+    inst.energy -= energy_tax;
+    inst.government += chip_tax + energy_tax;
+    inst.taxes[1] += chip_tax + energy_tax;
+    inst.chip_tax = chip_tax;
+    inst.energy_tax = energy_tax;
+    ledger.record(Sector::Chips, Sector::Government, chip_tax as i128);
+    ledger.record(Sector::Energy, Sector::Government, energy_tax as i128);
+    let chip_div = inst.chips.max(0);
+    let energy_div = inst.energy.max(0);
+    inst.chips -= chip_div;
+    inst.energy -= energy_div;
+    inst.owners += chip_div + energy_div;
+    inst.owner_income += chip_div + energy_div;
+    ledger.record(Sector::Chips, Sector::Owners, chip_div as i128);
+    ledger.record(Sector::Energy, Sector::Owners, energy_div as i128);
+}

@@ -1,0 +1,38 @@
+//! Systems, one module per economic process, in the order a tick runs them
+//! (the order itself is fixed in `schedule.rs`).
+
+use bevy_ecs::prelude::*;
+
+pub mod accounting;
+pub mod adoption;
+pub mod datacenters;
+pub mod events;
+pub mod goods;
+pub mod government;
+pub mod investment;
+pub mod pricing;
+pub mod record;
+pub mod technology;
+pub mod wages;
+pub mod workers;
+
+/// Per-tick working buffers reused across ticks so that hot systems allocate nothing.
+#[derive(Resource, Debug, Clone, Default)]
+pub struct Scratch {
+    /// Per firm: gross wages (cents per person summed over its workers).
+    pub firm_gross: Vec<i64>,
+    /// Per firm: layoff rate by tier and a failed flag, copied for worker loops.
+    pub firm_layoff: Vec<[f32; mindmill_config::TIERS]>,
+    /// Per provider: paying subscribers (agents).
+    pub subscribers: Vec<u64>,
+    /// Per provider: subscription revenue this tick, cents.
+    pub subscription_cents: Vec<i64>,
+    /// Float weights for apportioning.
+    pub weights: Vec<f64>,
+    /// Integer parts from apportioning.
+    pub parts: Vec<i64>,
+    /// Remaining vacancies per firm by tier, during matching.
+    pub open: Vec<[u32; mindmill_config::TIERS]>,
+    /// Cumulative vacancies per tier over firms.
+    pub vacancy_cum: [Vec<f64>; mindmill_config::TIERS],
+}

@@ -1,0 +1,266 @@
+//! Phase 12, record: appends this tick's rows to the output tables. Every value is a
+//! function of the model state only (no clock time), so identical runs write identical files.
+
+use bevy_ecs::prelude::*;
+use mindmill_config::{TIER_NAMES, TIERS};
+
+use crate::components::{Datacenter, Firm, Job, Pay, Provider, WorkerId};
+use crate::resources::*;
+
+const USD: f64 = 0.01;
+
+/// Appends rows for this tick to every table.
+#[allow(clippy::too_many_arguments)]
+pub fn record_tick(
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    tech: Res<Tech>,
+    labour: Res<Labour>,
+    macro_: Res<Macro>,
+    inst: Res<Institutions>,
+    acc: Res<Accounts>,
+    index: Res<Index>,
+    tally: Res<Tally>,
+    mut rec: ResMut<Recorder>,
+    firms: Query<&Firm>,
+    providers: Query<&Provider>,
+    sites: Query<&Datacenter>,
+    workers: Query<(&WorkerId, &Job, &Pay)>,
+) {
+    let cfg = &setup.config;
+    let tick = cal.tick;
+    let year = cfg.run.start_year + tick / 12;
+    let month = (tick % 12 + 1) as u8;
+    let w = setup.weight as f64;
+    let rec = &mut *rec;
+
+    // ---- aggregates ----
+    let a = &mut rec.aggregates;
+    a.u32("tick", tick);
+    a.u16("year", year as u16);
+    a.u8("month", month);
+    let employed: u64 = labour.employed.iter().sum();
+    let unemployed: u64 = labour.unemployed.iter().sum::<u64>() + labour.retraining.iter().sum::<u64>();
+    a.f64("employment_persons", employed as f64 * w);
+    a.f64("unemployment_rate", unemployed as f64 / (employed + unemployed).max(1) as f64);
+    a.f64("output_units", macro_.output);
+    a.f64("gdp_usd_month", acc.gdp);
+    a.f64("consumption_usd_month", acc.consumption);
+    a.f64("investment_usd_month", acc.investment);
+    a.f64("government_purchases_usd_month", inst.purchases as f64 * USD);
+    a.f64("price_level", macro_.cpi);
+    a.f64("inflation_monthly", macro_.inflation);
+    a.f64("labour_productivity_units_per_worker", macro_.productivity);
+    a.f64("unmet_demand_share", macro_.unmet_demand);
+    for k in 0..TIERS {
+        let t = TIER_NAMES[k];
+        a.f64(col("wage_", t, "_usd_month"), labour.mean_wage[k]);
+        a.f64(col("employment_", t, "_persons"), labour.employed[k] as f64 * w);
+        a.f64(col("automation_share_", t, ""), labour.ai_share[k]);
+    }
+    let provs = sorted_providers(&providers);
+    let sum = |f: fn(&Provider) -> f64| provs.iter().map(|p| f(p)).sum::<f64>();
+    let revenue_sub = sum(|p| p.revenue_subscription as f64 * USD);
+    let revenue_api = sum(|p| p.revenue_api as f64 * USD);
+    let revenue_ent = sum(|p| p.revenue_enterprise as f64 * USD);
+    let revenue_plat = sum(|p| p.revenue_platform as f64 * USD);
+    let ai_spending: f64 = firms.iter().map(|f| f.ai_bill as f64 * USD).sum();
+    a.f64("ai_spending_firms_usd_month", ai_spending);
+    a.f64("ai_units_firms", firms.iter().map(|f| f.ai_units).sum());
+    a.f64("provider_revenue_subscription_usd_month", revenue_sub);
+    a.f64("provider_revenue_api_usd_month", revenue_api);
+    a.f64("provider_revenue_enterprise_usd_month", revenue_ent);
+    a.f64("provider_revenue_platform_usd_month", revenue_plat);
+    a.f64("provider_energy_cost_usd_month", sum(|p| p.energy_cost as f64 * USD));
+    a.f64("provider_depreciation_usd_month", sum(|p| p.depreciation));
+    a.f64("provider_capex_usd_month", sum(|p| p.capex as f64 * USD));
+    a.f64("provider_free_user_cost_usd_month", sum(|p| p.free_user_cost));
+    a.f64("provider_cumulative_cash_flow_usd", sum(|p| p.cumulative_cash_flow));
+    let closed: Vec<&&Provider> = provs.iter().filter(|p| p.kind != mindmill_config::ProviderKind::OpenWeight).collect();
+    let cheapest = provs.iter().map(|p| p.api_price).filter(|x| *x > 0.0).fold(f64::INFINITY, f64::min);
+    a.f64("ai_price_usd_per_unit_cheapest", if cheapest.is_finite() { cheapest } else { 0.0 });
+    let frontier_price = closed.iter().map(|p| p.api_price).fold(0.0, f64::max);
+    a.f64("ai_price_usd_per_unit_frontier", frontier_price);
+    let mean_cost_flop = provs.iter().map(|p| p.cost_per_flop).sum::<f64>() / provs.len().max(1) as f64;
+    a.f64("ai_cost_usd_per_unit_fixed_capability", mean_cost_flop * tech.fixed_capability_flop_per_unit);
+    a.f64("new_gpu_flops_per_usd", tech.new_gpu_flops / tech.new_gpu_price);
+    a.f64("new_gpu_flops_per_watt", tech.new_gpu_flops / tech.new_gpu_watts);
+    a.f64("capability_frontier_log10_flop", tech.frontier);
+    a.f64("capability_open_weight_log10_flop", tech.open_weight);
+    a.f64("on_device_share", tech.on_device);
+    a.f64("chat_adoption_share", macro_.chat_adoption);
+    let dcs: Vec<&Datacenter> = sites.iter().collect();
+    a.f64("datacenter_gpus_h100e", dcs.iter().map(|d| d.gpus).sum());
+    a.f64("datacenter_power_mw", dcs.iter().map(|d| d.energy_mwh).sum::<f64>() / HOURS_PER_MONTH);
+    a.f64("datacenter_energy_mwh", dcs.iter().map(|d| d.energy_mwh).sum());
+    a.f64("datacenter_capex_to_date_usd", dcs.iter().map(|d| d.capex_to_date).sum());
+    a.f64("wages_usd_month", acc.wages);
+    a.f64("labour_share", ratio(acc.wages, acc.gdp));
+    a.f64("constant_capital_c_usd_month", acc.constant_capital);
+    a.f64("variable_capital_v_usd_month", acc.wages);
+    a.f64("surplus_value_s_usd_month", acc.surplus);
+    a.f64("rate_of_surplus_value", ratio(acc.surplus, acc.wages));
+    a.f64("profit_rate", ratio(acc.surplus, acc.constant_capital + acc.wages));
+    a.f64("organic_composition", ratio(acc.constant_capital, acc.wages));
+    a.f64("surplus_share_firms", ratio(acc.firm_profits, acc.surplus));
+    a.f64("surplus_share_providers", ratio(acc.provider_margins, acc.surplus));
+    a.f64("surplus_share_compute", ratio(acc.compute_rents, acc.surplus));
+    a.f64("surplus_share_energy", ratio(acc.energy_rents, acc.surplus));
+    a.f64("surplus_share_government", ratio(acc.taxes, acc.surplus));
+    a.f64("price_gain_to_buyers_usd_month", acc.price_gain);
+    a.f64("taxes_usd_month", inst.taxes.iter().sum::<i64>() as f64 * USD);
+    a.f64("transfers_usd_month", inst.transfers.iter().sum::<i64>() as f64 * USD);
+    a.f64("government_balance_usd", inst.government as f64 * USD);
+    a.f64("owner_deposits_usd", inst.owners as f64 * USD);
+    a.u32("firm_exits", firms.iter().filter(|f| f.age == 0).count() as u32);
+
+    // ---- tiers ----
+    let t = &mut rec.tiers;
+    for k in 0..TIERS {
+        t.u32("tick", tick);
+        t.str("tier", TIER_NAMES[k]);
+        t.f64("employed_persons", labour.employed[k] as f64 * w);
+        t.f64("unemployed_persons", labour.unemployed[k] as f64 * w);
+        t.f64("retraining_persons", labour.retraining[k] as f64 * w);
+        let n = (labour.employed[k] + labour.unemployed[k]).max(1) as f64;
+        t.f64("unemployment_rate", labour.unemployed[k] as f64 / n);
+        t.f64("vacancies", labour.vacancies[k] as f64 * w);
+        t.f64("hires_persons", labour.hires[k] as f64 * w);
+        t.f64("separations_persons", labour.separations[k] as f64 * w);
+        t.f64("retrained_persons", labour.retrained[k] as f64 * w);
+        t.f64("mean_wage_usd_month", labour.mean_wage[k]);
+        t.f64("automation_share", labour.ai_share[k]);
+        t.f64("adoption_ratio", labour.adoption_ratio[k]);
+        t.f64("automatable_share_frontier", tech.tier_ceiling_frontier[k]);
+        t.f64("own_tools_share", labour.tools[k] as f64 / n);
+    }
+
+    // ---- providers ----
+    let pt = &mut rec.providers;
+    for p in &provs {
+        let pc = &cfg.providers[p.index as usize];
+        pt.u32("tick", tick);
+        pt.str("provider", &pc.name);
+        pt.str("kind", kind_name(p.kind));
+        pt.f64("capability_log10_flop", p.capability);
+        pt.f64("api_price_usd_per_unit", p.api_price);
+        pt.f64("enterprise_price_usd_per_unit", p.enterprise_price);
+        pt.f64("subscription_usd_month", p.subscription);
+        pt.f64("markup", p.markup);
+        pt.f64("cost_usd_per_pflop", p.cost_per_flop * 1e15);
+        pt.f64("flop_per_unit", p.flop_per_unit);
+        pt.f64("free_users", p.free_users);
+        pt.f64("paid_users", p.paid_users);
+        pt.u32("enterprise_clients", p.enterprise_clients);
+        pt.u32("api_clients", p.api_clients);
+        pt.f64("business_units", p.business_units);
+        pt.f64("served_share", p.served_share);
+        pt.f64("revenue_subscription_usd_month", p.revenue_subscription as f64 * USD);
+        pt.f64("revenue_api_usd_month", p.revenue_api as f64 * USD);
+        pt.f64("revenue_enterprise_usd_month", p.revenue_enterprise as f64 * USD);
+        pt.f64("revenue_platform_usd_month", p.revenue_platform as f64 * USD);
+        pt.f64("energy_cost_usd_month", p.energy_cost as f64 * USD);
+        pt.f64("depreciation_usd_month", p.depreciation);
+        pt.f64("training_flop_month", p.training_ring[(tick % 12) as usize]);
+        pt.f64("free_user_cost_usd_month", p.free_user_cost);
+        pt.f64("capex_usd_month", p.capex as f64 * USD);
+        pt.f64("tax_usd_month", p.tax as f64 * USD);
+        pt.f64("capital_raised_usd_month", p.capital_raised as f64 * USD);
+        pt.f64("deposits_usd", p.deposits as f64 * USD);
+        pt.f64("gpus_h100e", p.gpus);
+        pt.f64("cumulative_cash_flow_usd", p.cumulative_cash_flow);
+        pt.f64("cumulative_capex_usd", p.cumulative_capex);
+        pt.f64("roi", ratio(p.cumulative_profit, p.cumulative_capex));
+        pt.i64("payback_tick", p.payback_tick.map_or(-1, |t| t as i64));
+    }
+
+    // ---- datacenters ----
+    let mut dcs = dcs;
+    dcs.sort_by_key(|d| d.id);
+    let dt = &mut rec.datacenters;
+    for d in dcs {
+        dt.u32("tick", tick);
+        dt.u32("datacenter", d.id);
+        dt.str("owner", &cfg.providers[d.owner as usize].name);
+        dt.f64("gpus_h100e", d.gpus);
+        dt.f64("gpus_on_order", d.pipeline.iter().map(|v| v.count).sum());
+        dt.f64("peak_flops", d.peak_flops);
+        dt.f64("power_capacity_mw", d.power_cap_mw);
+        dt.f64("it_power_mw", d.it_mw);
+        dt.f64("pue", d.pue);
+        dt.f64("electricity_usd_kwh", d.base_price_kwh);
+        dt.f64("utilisation", d.utilisation);
+        dt.f64("energy_mwh", d.energy_mwh);
+        dt.f64("energy_cost_usd_month", d.energy_cost as f64 * USD);
+        dt.f64("depreciation_usd_month", d.depreciation);
+        dt.f64("capex_to_date_usd", d.capex_to_date);
+    }
+
+    // ---- occupations ----
+    let ot = &mut rec.occupations;
+    for (o, spec) in setup.occupations.iter().enumerate() {
+        ot.u32("tick", tick);
+        ot.str("soc_code", &spec.soc_code);
+        ot.str("tier", TIER_NAMES[spec.tier as usize]);
+        ot.f64("employed_persons", tally.occ_employed[o] as f64 * w);
+        ot.f64("unemployed_persons", tally.occ_unemployed[o] as f64 * w);
+        ot.f64("wage_usd_month", labour.occupation_wage[o]);
+        ot.f64("human_work_value_usd_month", labour.occupation_value[o]);
+        ot.f64("automatable_share_frontier", tech.automatable_frontier[o] as f64);
+    }
+
+    // ---- workers sample ----
+    let st = &mut rec.workers_sample;
+    for e in &index.sample {
+        let (id, job, pay) = workers.get(*e).expect("sampled worker exists");
+        st.u32("tick", tick);
+        st.u32("worker_id", id.0);
+        st.str("soc_code", &setup.occupations[job.occupation as usize].soc_code);
+        st.str("tier", TIER_NAMES[job.tier as usize]);
+        st.str("status", match job.status {
+            crate::components::Status::Employed => "employed",
+            crate::components::Status::Unemployed => "unemployed",
+            crate::components::Status::Retraining => "retraining",
+        });
+        st.i64("employer", if job.employer == crate::components::NO_FIRM { -1 } else { job.employer as i64 });
+        st.f64("wage_usd_month", pay.wage as f64);
+        st.f64("deposits_usd", pay.deposits as f64 * USD);
+        st.bool("own_ai_tools", job.tools);
+        st.u16("months_unemployed", job.months_unemployed);
+        st.f64("skill", pay.skill as f64);
+    }
+}
+
+fn ratio(a: f64, b: f64) -> f64 {
+    if b != 0.0 { a / b } else { 0.0 }
+}
+
+fn sorted_providers<'a>(q: &'a Query<&Provider>) -> Vec<&'a Provider> {
+    let mut v: Vec<&Provider> = q.iter().collect();
+    v.sort_by_key(|p| p.index);
+    v
+}
+
+/// Name of a provider kind as written in outputs.
+pub fn kind_name(k: mindmill_config::ProviderKind) -> &'static str {
+    match k {
+        mindmill_config::ProviderKind::AiNative => "ai_native",
+        mindmill_config::ProviderKind::Platform => "platform",
+        mindmill_config::ProviderKind::OpenWeight => "open_weight",
+    }
+}
+
+/// Column names with a tier letter: interned once, so tables keep `&'static str` names.
+fn col(prefix: &str, tier: &str, suffix: &str) -> &'static str {
+    use std::sync::OnceLock;
+    static NAMES: OnceLock<std::sync::Mutex<Vec<&'static str>>> = OnceLock::new();
+    let name = format!("{prefix}{}{suffix}", tier.to_ascii_lowercase());
+    let m = NAMES.get_or_init(|| std::sync::Mutex::new(Vec::new()));
+    let mut v = m.lock().expect("column names");
+    if let Some(s) = v.iter().find(|s| **s == name) {
+        return s;
+    }
+    let s: &'static str = Box::leak(name.into_boxed_str());
+    v.push(s);
+    s
+}

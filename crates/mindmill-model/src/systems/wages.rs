@@ -1,0 +1,91 @@
+//! Phase 7, wages: the value of each occupation's human work follows the K+S wage
+//! rule (prices, productivity, tier unemployment); the wage paid is that value capped
+//! near the AI cost of the occupation's automatable tasks (Restrepo's compute ceiling).
+
+use bevy_ecs::prelude::*;
+use mindmill_config::TIERS;
+
+use crate::components::{Firm, Job, Pay, Provider, Status};
+use crate::equations::{capped_wage, wage_rule};
+use crate::resources::{Labour, Macro, Policy, Setup, Tech};
+use crate::systems::workers::tool_boost;
+
+/// Updates the occupation wage indices and the national adoption ratios.
+pub fn update_wages(
+    setup: Res<Setup>,
+    tech: Res<Tech>,
+    policy: Res<Policy>,
+    macro_: Res<Macro>,
+    mut labour: ResMut<Labour>,
+    firms: Query<&Firm>,
+    providers: Query<&Provider>,
+) {
+    let cfg = &setup.config;
+    let w = &cfg.wages;
+    // Adoption by tier, weighted by each firm's tier task volume.
+    let mut num = [0.0; TIERS];
+    let mut share = [0.0; TIERS];
+    let mut den = [0.0; TIERS];
+    let mut ordered: Vec<&Firm> = firms.iter().collect();
+    ordered.sort_by_key(|f| f.id);
+    for f in ordered {
+        for k in 0..TIERS {
+            let v = f.tasks_per_unit[k] * f.expected_demand;
+            if f.ceiling[k] > 0.0 {
+                num[k] += v * f.ai_share[k] / f.ceiling[k];
+            }
+            share[k] += v * f.ai_share[k];
+            den[k] += v;
+        }
+    }
+    for k in 0..TIERS {
+        if den[k] > 0.0 {
+            labour.adoption_ratio[k] = num[k] / den[k];
+            labour.ai_share[k] = share[k] / den[k];
+        }
+    }
+    // Unemployment by tier, smoothed; its log change enters the wage rule.
+    let mut dlog_u = [0.0; TIERS];
+    for k in 0..TIERS {
+        let n = (labour.employed[k] + labour.unemployed[k]) as f64;
+        if n > 0.0 {
+            let u = (labour.unemployed[k] as f64 / n).max(1e-3);
+            let old = labour.unemployment_rate[k].max(1e-3);
+            let new = 0.7 * old + 0.3 * u;
+            dlog_u[k] = (new / old).ln();
+            labour.unemployment_rate[k] = new;
+        }
+    }
+    // The cheapest AI work on offer caps automatable wages.
+    let ai_cost = providers
+        .iter()
+        .filter(|p| p.api_price > 0.0)
+        .map(|p| p.api_price)
+        .fold(f64::INFINITY, f64::min)
+        * (1.0 + policy.compute_tax);
+    let psi = [w.psi_cpi, w.psi_productivity, w.psi_unemployment];
+    let lab = &mut *labour;
+    for (o, spec) in setup.occupations.iter().enumerate() {
+        let k = spec.tier as usize;
+        let v = wage_rule(lab.occupation_value[o], macro_.inflation, macro_.productivity_growth, dlog_u[k], psi);
+        lab.occupation_value[o] = v.max(w.minimum_wage_usd_month);
+        let exposed = tech.automatable_frontier[o] as f64 * lab.adoption_ratio[k];
+        let capped = if w.compute_ceiling && ai_cost.is_finite() { capped_wage(v, exposed, ai_cost) } else { v };
+        lab.occupation_wage[o] = capped.max(w.minimum_wage_usd_month);
+    }
+}
+
+/// Sets each employed worker's wage from the occupation wage, skill and own tools.
+pub fn apply_wages(setup: Res<Setup>, labour: Res<Labour>, mut workers: Query<(&Job, &mut Pay)>) {
+    let cfg = &setup.config;
+    let l = &cfg.labour;
+    let floor = cfg.wages.minimum_wage_usd_month;
+    workers.par_iter_mut().for_each(|(job, mut pay)| {
+        if job.status != Status::Employed {
+            return;
+        }
+        let boost = if job.tools { tool_boost(pay.skill as f64, l) } else { 0.0 };
+        let w = labour.occupation_wage[job.occupation as usize] * pay.skill as f64 * (1.0 + l.tools_wage_share * boost);
+        pay.wage = w.max(floor) as f32;
+    });
+}

@@ -1,0 +1,335 @@
+//! Phase 6, labour market: tallies of the workforce, labour demand per firm and tier,
+//! layoffs and quits, retraining, job matching, and workers adopting their own AI tools.
+
+use bevy_ecs::prelude::*;
+use mindmill_config::{LabourConfig, TIERS};
+
+use crate::accounts::{Ledger, Sector};
+use crate::components::{Firm, Job, NO_FIRM, Pay, Status, WorkerId};
+use crate::equations::{bass_hazard, matches};
+use crate::init::pick;
+use crate::resources::{Calendar, Institutions, Labour, Policy, Setup, Tally, Tech};
+use crate::rng::{INIT_TICK, Stream};
+use crate::systems::Scratch;
+
+/// Productivity gain of a worker's own AI tools: larger for the less skilled
+/// (Brynjolfsson, Li & Raymond 2023: +14% on average, +34% for novices).
+#[inline]
+pub fn tool_boost(skill: f64, l: &LabourConfig) -> f64 {
+    l.tools_boost + l.tools_novice_boost * (1.0 - skill).clamp(0.0, 1.0)
+}
+
+/// Effective worker-months a worker supplies per month.
+#[inline]
+pub fn effective_labour(job: &Job, pay: &Pay, l: &LabourConfig) -> f64 {
+    let s = pay.skill as f64;
+    if job.tools { s * (1.0 + tool_boost(s, l)) } else { s }
+}
+
+/// Counts workers by firm, tier and occupation (integer counts; float sums in a fixed
+/// order), and the national labour aggregates.
+pub fn tally_workforce(setup: Res<Setup>, workers: Query<(&Job, &Pay)>, mut tally: ResMut<Tally>, mut labour: ResMut<Labour>) {
+    let l = &setup.config.labour;
+    let w = setup.weight as f64;
+    let t = &mut *tally;
+    t.headcount.iter_mut().for_each(|x| *x = [0; TIERS]);
+    t.effective.iter_mut().for_each(|x| *x = [0.0; TIERS]);
+    t.wages.iter_mut().for_each(|x| *x = [0.0; TIERS]);
+    t.occ_employed.iter_mut().for_each(|x| *x = 0);
+    t.occ_unemployed.iter_mut().for_each(|x| *x = 0);
+    t.occ_wages.iter_mut().for_each(|x| *x = 0.0);
+    let mut employed = [0u64; TIERS];
+    let mut unemployed = [0u64; TIERS];
+    let mut retraining = [0u64; TIERS];
+    let mut tools = [0u64; TIERS];
+    let mut wage_sum = [0.0f64; TIERS];
+    for (job, pay) in workers.iter() {
+        let k = job.tier as usize;
+        let o = job.occupation as usize;
+        tools[k] += job.tools as u64;
+        match job.status {
+            Status::Employed => {
+                let f = job.employer as usize;
+                t.headcount[f][k] += 1;
+                t.effective[f][k] += effective_labour(job, pay, l) * w;
+                t.wages[f][k] += pay.wage as f64;
+                t.occ_employed[o] += 1;
+                t.occ_wages[o] += pay.wage as f64;
+                employed[k] += 1;
+                wage_sum[k] += pay.wage as f64;
+            }
+            Status::Unemployed => {
+                unemployed[k] += 1;
+                t.occ_unemployed[o] += 1;
+            }
+            Status::Retraining => {
+                retraining[job.retrain_tier as usize] += 1;
+                t.occ_unemployed[o] += 1;
+            }
+        }
+    }
+    labour.employed = employed;
+    labour.unemployed = unemployed;
+    labour.retraining = retraining;
+    labour.tools = tools;
+    for k in 0..TIERS {
+        if employed[k] > 0 {
+            labour.mean_wage[k] = wage_sum[k] / employed[k] as f64;
+        }
+    }
+}
+
+/// Labour demand: each firm wants enough human work for the tasks AI does not do at
+/// its expected output; excess staff is shed at `layoff_speed`, gaps become vacancies.
+pub fn plan_labour_demand(setup: Res<Setup>, tally: Res<Tally>, mut firms: Query<&mut Firm>) {
+    let l = &setup.config.labour;
+    let w = setup.weight as f64;
+    firms.par_iter_mut().for_each(|mut f| {
+        let id = f.id as usize;
+        let q = f.expected_demand;
+        for k in 0..TIERS {
+            let heads = tally.headcount[id][k] as f64;
+            let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
+            let required = (1.0 - f.ai_share[k]) * tau * q;
+            let per_agent = if heads > 0.0 { tally.effective[id][k] / heads } else { w };
+            let desired = required / per_agent;
+            f.desired[k] = desired;
+            if f.failed {
+                f.layoff_rate[k] = 1.0;
+                f.vacancies[k] = 0;
+            } else if heads > desired + 0.5 {
+                f.layoff_rate[k] = (l.layoff_speed * (heads - desired) / heads) as f32;
+                f.vacancies[k] = 0;
+            } else {
+                f.layoff_rate[k] = 0.0;
+                f.vacancies[k] = (desired - heads).round().max(0.0) as u32;
+            }
+        }
+    });
+}
+
+/// Layoffs (weighted toward exposed occupations, away from workers with their own AI
+/// tools), quits, retraining starts and completions.
+#[allow(clippy::too_many_arguments)]
+pub fn separate_workers(
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    tech: Res<Tech>,
+    policy: Res<Policy>,
+    mut labour: ResMut<Labour>,
+    mut inst: ResMut<Institutions>,
+    mut ledger: ResMut<Ledger>,
+    mut scratch: ResMut<Scratch>,
+    mut firms: Query<&mut Firm>,
+    mut workers: Query<(&WorkerId, &mut Job, &mut Pay)>,
+) {
+    let cfg = &setup.config;
+    let l = &cfg.labour;
+    let tick = cal.tick;
+    let d = &setup.draws;
+    scratch.firm_layoff.resize(cfg.run.firms as usize, [0.0; TIERS]);
+    for f in firms.iter() {
+        scratch.firm_layoff[f.id as usize] = f.layoff_rate;
+    }
+    let tier_mean = tech.tier_ceiling_frontier;
+    let mut separations = [0u64; TIERS];
+    let mut retrained = [0u64; TIERS];
+    let (mut worker_paid, mut gov_paid) = (0i64, 0i64);
+    let cost = (l.retrain_cost_usd * 100.0).round() as i64;
+    let take_up = l.retrain_probability * (0.5 + policy.retraining_subsidy);
+    for (id, mut job, mut pay) in workers.iter_mut() {
+        let i = id.0 as u64;
+        match job.status {
+            Status::Employed => {
+                let k = job.tier as usize;
+                let rate = scratch.firm_layoff[job.employer as usize][k] as f64;
+                let mut p = l.quit_rate;
+                if rate >= 1.0 {
+                    p = 1.0;
+                } else if rate > 0.0 {
+                    let exposure = tech.automatable_frontier[job.occupation as usize] as f64;
+                    let tilt = if tier_mean[k] > 0.0 { (exposure / tier_mean[k]).clamp(0.25, 3.0) } else { 1.0 };
+                    let protect = if job.tools { 1.0 - l.tools_protection } else { 1.0 };
+                    p += rate * tilt * protect;
+                }
+                if d.uniform(Stream::Separation, tick, i, 0) < p {
+                    job.status = Status::Unemployed;
+                    job.employer = NO_FIRM;
+                    job.months_unemployed = 0;
+                    separations[k] += 1;
+                }
+            }
+            Status::Unemployed => {
+                job.months_unemployed = job.months_unemployed.saturating_add(1);
+                if job.tier == 0
+                    && job.months_unemployed as u32 >= l.retrain_after_months
+                    && d.uniform(Stream::Retraining, tick, i, 0) < take_up
+                {
+                    job.status = Status::Retraining;
+                    job.retrain_left = l.retrain_months.min(255) as u8;
+                    job.retrain_tier = if d.uniform(Stream::Retraining, tick, i, 1) < l.retrain_to_c { 2 } else { 1 };
+                    let gov = (cost as f64 * policy.retraining_subsidy).round() as i64;
+                    let own = (cost - gov).min(pay.deposits.max(0));
+                    pay.deposits -= own;
+                    worker_paid += own;
+                    gov_paid += cost - own;
+                }
+            }
+            Status::Retraining => {
+                job.months_unemployed = job.months_unemployed.saturating_add(1);
+                job.retrain_left = job.retrain_left.saturating_sub(1);
+                if job.retrain_left == 0 {
+                    let k = job.retrain_tier as usize;
+                    let (occs, cum) = &setup.tier_occupations[k];
+                    let x = d.uniform(Stream::Retraining, tick, i, 2) * cum.last().copied().unwrap_or(0.0);
+                    job.occupation = occs[pick(cum, x)];
+                    job.tier = k as u8;
+                    job.status = Status::Unemployed;
+                    job.months_unemployed = 0;
+                    pay.skill *= (1.0 - l.novice_discount) as f32;
+                    pay.wage = (labour.occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
+                    retrained[k] += 1;
+                }
+            }
+        }
+    }
+    // Failed firms have shed everyone; they re-enter as new firms.
+    for mut f in firms.iter_mut() {
+        f.failed = false;
+    }
+    let w = setup.weight as i128;
+    let spent = (worker_paid as i128 + gov_paid as i128) * w;
+    ledger.record(Sector::Workers, Sector::Clearing, worker_paid as i128 * w);
+    ledger.record(Sector::Government, Sector::Clearing, gov_paid as i128 * w);
+    let spent = i64::try_from(spent).expect("retraining spending fits in i64 cents");
+    let gov = i64::try_from(gov_paid as i128 * w).expect("fits");
+    inst.government -= gov;
+    inst.transfers[2] += gov;
+    inst.clearing += spent;
+    inst.retraining_spending += spent;
+    labour.separations = separations;
+    labour.retrained = retrained;
+}
+
+/// Matching per tier with a Cobb-Douglas matching function; each matched worker goes
+/// to a firm drawn in proportion to its vacancies.
+#[allow(clippy::too_many_arguments)]
+pub fn match_workers(
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    mut labour: ResMut<Labour>,
+    mut scratch: ResMut<Scratch>,
+    firms: Query<&Firm>,
+    mut workers: Query<(&WorkerId, &mut Job, &mut Pay)>,
+) {
+    let cfg = &setup.config;
+    let l = &cfg.labour;
+    let nf = cfg.run.firms as usize;
+    let s = &mut *scratch;
+    s.open.resize(nf, [0; TIERS]);
+    for f in firms.iter() {
+        s.open[f.id as usize] = f.vacancies;
+    }
+    let mut vac = [0u64; TIERS];
+    for k in 0..TIERS {
+        let cum = &mut s.vacancy_cum[k];
+        cum.clear();
+        let mut acc = 0.0;
+        for f in 0..nf {
+            acc += s.open[f][k] as f64;
+            cum.push(acc);
+        }
+        vac[k] = acc as u64;
+    }
+    let mut unemployed = [0u64; TIERS];
+    for (_, job, _) in workers.iter() {
+        if job.status == Status::Unemployed {
+            unemployed[job.tier as usize] += 1;
+        }
+    }
+    let prob: [f64; TIERS] = std::array::from_fn(|k| {
+        let m = matches(unemployed[k] as f64, vac[k] as f64, l.matching_efficiency, l.matching_elasticity);
+        if unemployed[k] > 0 { m / unemployed[k] as f64 } else { 0.0 }
+    });
+    let mut hires = [0u64; TIERS];
+    let d = &setup.draws;
+    for (id, mut job, mut pay) in workers.iter_mut() {
+        if job.status != Status::Unemployed {
+            continue;
+        }
+        let k = job.tier as usize;
+        let i = id.0 as u64;
+        if vac[k] == 0 || d.uniform(Stream::Matching, cal.tick, i, 0) >= prob[k] {
+            continue;
+        }
+        let cum = &s.vacancy_cum[k];
+        let start = pick(cum, d.uniform(Stream::Matching, cal.tick, i, 1) * cum[nf - 1]);
+        let Some(f) = (0..nf).map(|j| (start + j) % nf).find(|&f| s.open[f][k] > 0) else { continue };
+        s.open[f][k] -= 1;
+        job.status = Status::Employed;
+        job.employer = f as u32;
+        job.months_unemployed = 0;
+        let boost = if job.tools { tool_boost(pay.skill as f64, l) } else { 0.0 };
+        pay.wage = (labour.occupation_wage[job.occupation as usize] * pay.skill as f64 * (1.0 + l.tools_wage_share * boost))
+            .max(cfg.wages.minimum_wage_usd_month) as f32;
+        hires[k] += 1;
+    }
+    labour.vacancies = vac;
+    labour.hires = hires;
+}
+
+/// Provider a worker subscribes with (fixed per worker; shares from the config among
+/// providers that sell subscriptions).
+pub fn subscription_provider(setup: &Setup, worker: u32) -> usize {
+    let ps = &setup.config.providers;
+    let total: f64 = ps.iter().filter(|p| p.subscription_usd_month > 0.0).map(|p| p.consumer_share).sum();
+    let mut x = setup.draws.uniform(Stream::Subscription, INIT_TICK, worker as u64, 0) * total;
+    let mut last = 0;
+    for (i, p) in ps.iter().enumerate().filter(|(_, p)| p.subscription_usd_month > 0.0) {
+        last = i;
+        if x < p.consumer_share {
+            return i;
+        }
+        x -= p.consumer_share;
+    }
+    last
+}
+
+/// Workers in tiers A-C adopt AI tools of their own (Bass diffusion within the tier),
+/// if employed and the subscription is under a tenth of their wage. On-device
+/// inference discourages paid plans.
+pub fn adopt_tools(
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    tech: Res<Tech>,
+    labour: Res<Labour>,
+    mut workers: Query<(&WorkerId, &mut Job, &Pay)>,
+) {
+    let cfg = &setup.config;
+    let l = &cfg.labour;
+    let damp = 1.0 - cfg.households.on_device_paid_substitution * tech.on_device;
+    let hazard: [f64; TIERS] = std::array::from_fn(|k| {
+        let n = labour.employed[k] + labour.unemployed[k];
+        let share = if n > 0 { labour.tools[k] as f64 / n as f64 } else { 0.0 };
+        bass_hazard(l.tools_bass_p, l.tools_bass_q, share) * damp
+    });
+    let tick = cal.tick;
+    workers.par_iter_mut().for_each(|(id, mut job, pay)| {
+        if job.tools || job.tier == 3 || job.status != Status::Employed {
+            return;
+        }
+        let p = subscription_provider(&setup, id.0);
+        let price = cfg.providers[p].subscription_usd_month;
+        if (pay.wage as f64) < 10.0 * price {
+            return;
+        }
+        if setup.draws.uniform(Stream::Tools, tick, id.0 as u64, 0) < hazard[job.tier as usize] {
+            job.tools = true;
+        }
+    });
+}
+
+/// The same tally after matching, for wages, production and the record.
+pub fn recount_workforce(setup: Res<Setup>, workers: Query<(&Job, &Pay)>, tally: ResMut<Tally>, labour: ResMut<Labour>) {
+    tally_workforce(setup, workers, tally, labour);
+}

@@ -1,0 +1,244 @@
+//! `mindmill`: run the agent-based model of an economy transformed by AI.
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+use mindmill_config::Config;
+use mindmill_model::Simulation;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+/// mindmill simulates an economy in which large language models industrialise
+/// intellectual work: workers in three tiers of knowledge work (A routine, B managing
+/// AI, C judgement) plus manual work, client firms that automate tasks, AI providers
+/// that build GPU datacenters, owners and a government. One tick is one month.
+///
+/// Start with `mindmill run`: it runs the built-in baseline (US economy from 2025,
+/// 100,000 worker agents, 10 years) and writes tidy Parquet under outputs/.
+/// Read the model in docs/MODEL.md and every output column in docs/OUTPUTS.md.
+#[derive(Parser, Debug)]
+#[command(name = "mindmill", version, about, long_about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run one simulation and write its Parquet files.
+    ///
+    /// Examples:
+    ///   mindmill run                                   # the baseline, seed 42
+    ///   mindmill run configs/scenarios/x.toml --seed 7 # a scenario, another seed
+    ///   mindmill run --workers 20000 --years 5 --out outputs/quick
+    ///
+    /// A config file names only what it changes from configs/baseline.toml.
+    /// The run folder holds aggregates, tiers, providers, datacenters, occupations
+    /// and workers_sample Parquet files (with the resolved config, seed and version
+    /// in their metadata) and run.json (timings; the only file that varies between
+    /// identical runs). An existing run folder is kept unless --force is given.
+    Run(RunArgs),
+    /// Validate a config file without running it.
+    ///
+    /// Exit code 0 when valid; 2 when the file is unreadable or invalid. The error
+    /// names the file, line, key, the value found and what is allowed.
+    Check {
+        /// Config file (TOML) to check.
+        config: PathBuf,
+    },
+    /// Print a config: the built-in baseline, or a file merged over it (resolved).
+    Config {
+        /// Config file to resolve; without it, the baseline is printed verbatim.
+        config: Option<PathBuf>,
+    },
+}
+
+#[derive(clap::Args, Debug)]
+struct RunArgs {
+    /// Config file (TOML) merged over the built-in baseline. Default: the baseline.
+    config: Option<PathBuf>,
+    /// Master seed (overrides run.seed).
+    #[arg(long)]
+    seed: Option<u64>,
+    /// Output folder. Default: outputs/<config name>-seed<seed>.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Number of worker agents (overrides run.workers); firms scale in proportion.
+    #[arg(long)]
+    workers: Option<u64>,
+    /// Horizon in years (overrides run.years).
+    #[arg(long)]
+    years: Option<u32>,
+    /// Threads for agent-parallel systems (0 = all cores). Output does not depend on it.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
+    /// Replace an existing run folder.
+    #[arg(long)]
+    force: bool,
+    /// No progress bar and no summary.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run(args),
+        Command::Check { config } => check(&config),
+        Command::Config { config } => show_config(config.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn load(path: Option<&Path>) -> Result<Config> {
+    Ok(match path {
+        Some(p) => Config::from_file(p)?,
+        None => Config::baseline(),
+    })
+}
+
+fn check(path: &Path) -> Result<ExitCode> {
+    let c = Config::from_file(path)?;
+    println!(
+        "{}: valid ({} workers, {} firms, {} years, {} providers, {} events)",
+        path.display(),
+        c.run.workers,
+        c.run.firms,
+        c.run.years,
+        c.providers.len(),
+        c.events.len()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show_config(path: Option<&Path>) -> Result<ExitCode> {
+    match path {
+        None => print!("{}", mindmill_config::BASELINE_TOML),
+        Some(p) => print!("{}", Config::from_file(p)?.to_toml()),
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run(args: RunArgs) -> Result<ExitCode> {
+    let mut config = load(args.config.as_deref())?;
+    if let Some(s) = args.seed {
+        config.run.seed = s;
+    }
+    if let Some(w) = args.workers {
+        let ratio = config.run.firms as f64 / config.run.workers as f64;
+        config.run.workers = w;
+        config.run.firms = ((w as f64 * ratio).round() as u32).max(1);
+        config.run.sample_workers = config.run.sample_workers.min(w.min(100_000) as u32);
+    }
+    if let Some(y) = args.years {
+        config.run.years = y;
+    }
+    config.validate("command line")?;
+    let name = args
+        .config
+        .as_deref()
+        .and_then(|p| p.file_stem())
+        .map_or("baseline".to_string(), |s| s.to_string_lossy().into_owned());
+    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-seed{}", config.run.seed)));
+    if out.exists() && !args.force {
+        bail!("{} already exists; choose another --out or pass --force to replace it", out.display());
+    }
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let leaf = out.file_name().context("--out must name a folder")?.to_string_lossy().into_owned();
+    let staging = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging)?;
+    }
+
+    mindmill_model::init_threads(args.threads);
+    let started = Instant::now();
+    let mut sim = Simulation::new(config.clone(), 0);
+    let setup_s = started.elapsed().as_secs_f64();
+    let ticks = sim.ticks();
+    let bar = progress_bar(ticks as u64, args.quiet);
+    let interactive = std::io::stderr().is_terminal();
+    let ran = Instant::now();
+    let outcome = sim.run(|t| {
+        bar.set_position(t as u64);
+        if !interactive && !args.quiet && t % 12 == 0 {
+            eprintln!("mindmill: year {}/{} done ({:.1} s)", t / 12, ticks / 12, ran.elapsed().as_secs_f64());
+        }
+    });
+    bar.finish_and_clear();
+    let run_s = ran.elapsed().as_secs_f64();
+    if let Err(e) = outcome {
+        bail!("{e}\nThe run stopped; nothing was written.");
+    }
+
+    std::fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
+    let metadata = vec![
+        ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
+        ("mindmill.seed".to_string(), config.run.seed.to_string()),
+        ("mindmill.run_index".to_string(), "0".to_string()),
+        ("mindmill.worker_weight".to_string(), config.worker_weight().to_string()),
+        ("mindmill.config".to_string(), config.to_toml()),
+    ];
+    let write = Instant::now();
+    mindmill_export::write_tables(&staging, &sim.tables(), &metadata)?;
+    let write_s = write.elapsed().as_secs_f64();
+    let info = serde_json::json!({
+        "mindmill_version": env!("CARGO_PKG_VERSION"),
+        "seed": config.run.seed,
+        "workers": config.run.workers,
+        "firms": config.run.firms,
+        "ticks": ticks,
+        "threads": args.threads,
+        "setup_seconds": setup_s,
+        "run_seconds": run_s,
+        "write_seconds": write_s,
+        "worker_months_per_second": config.run.workers as f64 * ticks as f64 / run_s.max(1e-9),
+    });
+    std::fs::write(staging.join("run.json"), serde_json::to_string_pretty(&info)? + "\n")?;
+    if out.exists() {
+        std::fs::remove_dir_all(&out).with_context(|| format!("cannot replace {}", out.display()))?;
+    }
+    std::fs::rename(&staging, &out).with_context(|| format!("cannot move the run into {}", out.display()))?;
+    if !args.quiet {
+        summary(&sim, &out, run_s);
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+    if quiet {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new(len);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} month {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    bar
+}
+
+fn summary(sim: &Simulation, out: &Path, run_s: f64) {
+    let agg = sim.tables()[0];
+    let last = agg.rows() - 1;
+    let get = |c: &str| agg.f64s(c)[last];
+    let first = |c: &str| agg.f64s(c)[0];
+    println!("wrote {} ({} months in {:.1} s)", out.display(), agg.rows(), run_s);
+    println!("  unemployment        {:>6.1}% -> {:>6.1}%", 100.0 * first("unemployment_rate"), 100.0 * get("unemployment_rate"));
+    println!("  labour share        {:>6.3}  -> {:>6.3}", first("labour_share"), get("labour_share"));
+    for t in ["a", "b", "c", "m"] {
+        let c = format!("wage_{t}_usd_month");
+        println!("  tier {} wage (USD/mo) {:>8.0} -> {:>8.0}", t.to_uppercase(), first(&c), get(&c));
+    }
+    println!("  AI automation A/B/C  {:.2} / {:.2} / {:.2}", get("automation_share_a"), get("automation_share_b"), get("automation_share_c"));
+    println!("  providers' cumulative cash flow  {:.0} bn USD", get("provider_cumulative_cash_flow_usd") / 1e9);
+    println!("  rate of surplus value s/v {:.2}, profit rate {:.3}", get("rate_of_surplus_value"), get("profit_rate"));
+}
