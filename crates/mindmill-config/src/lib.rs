@@ -378,6 +378,8 @@ pub struct ProviderConfig {
     pub initial_fleet_h100e: f64,
     /// Share of the fleet used for training.
     pub training_share: f64,
+    /// Growth of the compute the provider trains with, factor per year.
+    pub training_growth: f64,
     /// Consumer subscription, USD per month.
     pub subscription_usd_month: f64,
     /// API markup over marginal cost when no open model is close.

@@ -217,6 +217,7 @@ pub(crate) fn check(c: &Config) -> Check {
         range(&k("capability_offset_oom"), pr.capability_offset_oom, -5.0, 5.0)?;
         non_negative(&k("initial_fleet_h100e"), pr.initial_fleet_h100e)?;
         unit(&k("training_share"), pr.training_share)?;
+        growth(&k("training_growth"), pr.training_growth)?;
         range(&k("subscription_usd_month"), pr.subscription_usd_month, 0.0, 10_000.0)?;
         range(&k("markup_max"), pr.markup_max, 0.0, 100.0)?;
         unit(&k("enterprise_discount"), pr.enterprise_discount)?;

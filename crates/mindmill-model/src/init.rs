@@ -400,7 +400,12 @@ pub fn build_world(config: Config, run: u64) -> World {
     let mut inst = Institutions {
         owners: (cfg.households.owner_deposit_months * wage_bill * 100.0).round() as i64,
         owner_income_last: (wage_bill * mu * 100.0 * (1.0 - cfg.government.profit_tax)).round() as i64,
-        planned_purchases: (wage_bill * 100.0 * cfg.government.income_tax).round() as i64,
+        // Purchases start at the balanced-budget level: income and profit taxes less benefits.
+        planned_purchases: (wage_bill
+            * 100.0
+            * (cfg.government.income_tax + cfg.government.profit_tax * mu / (1.0 + mu)
+                - cfg.population.initial_unemployment * cfg.wages.benefit_replacement))
+            .round() as i64,
         ..Default::default()
     };
     let mut ledger = Ledger::default();

@@ -125,7 +125,15 @@ pub fn invest_in_datacenters(
             p.expected_demand_flop = new;
         }
         let target = p.expected_demand_flop * (1.0 + p.demand_growth).powf(horizon);
-        let need_peak = target / (d.inference_mfu * d.max_utilisation * SECONDS_PER_MONTH * (1.0 - pc.training_share));
+        let inference_peak = target / (d.inference_mfu * d.max_utilisation * SECONDS_PER_MONTH * (1.0 - pc.training_share));
+        // Training ambitions: the compute trained with grows at `training_growth` a year.
+        let training_target = p.training_initial * pc.training_growth.powf((tick as f64 + horizon) / 12.0);
+        let training_peak = if pc.training_share > 0.0 {
+            training_target / (pc.training_share * d.inference_mfu * SECONDS_PER_MONTH)
+        } else {
+            0.0
+        };
+        let need_peak = inference_peak.max(training_peak);
         // Capacity at the horizon: in service and on order, less what retires by then.
         let mut future = 0.0;
         let mut spare_mw = 0.0;
