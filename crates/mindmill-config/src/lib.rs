@@ -194,7 +194,7 @@ pub struct EnergyConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirmConfig {
-    /// Initial markup over unit cost. Default 0.6.
+    /// Initial markup over unit cost. Default 0.75.
     pub markup: f64,
     /// Lowest markup. Default 0.1.
     pub markup_min: f64,

@@ -59,8 +59,10 @@ fn same_seed_same_tables_other_seed_other_tables() {
 #[test]
 #[ignore = "prints a baseline trajectory for calibration work"]
 fn print_trajectory() {
-    let mut c = small(20_000, 10);
-    c.run.firms = 400;
+    let mut c = Config::baseline();
+    if let Ok(path) = std::env::var("MINDMILL_CONFIG") {
+        c = Config::from_file(std::path::Path::new(&path)).unwrap();
+    }
     let mut sim = Simulation::new(c, 0);
     sim.run(|_| {}).unwrap();
     let a = sim.tables()[0];
@@ -69,10 +71,19 @@ fn print_trajectory() {
         "automation_share_a", "automation_share_b", "automation_share_c", "price_level", "gdp_usd_month",
         "provider_cumulative_cash_flow_usd", "ai_price_usd_per_unit_frontier", "ai_price_usd_per_unit_cheapest",
         "capability_frontier_log10_flop", "datacenter_gpus_h100e", "rate_of_surplus_value", "unmet_demand_share",
-        "government_balance_usd", "provider_capex_usd_month",
+        "government_balance_usd", "provider_capex_usd_month", "output_units", "provider_revenue_api_usd_month",
+        "provider_revenue_enterprise_usd_month", "provider_revenue_subscription_usd_month", "firm_exits",
     ];
     for t in (0..a.rows()).step_by(6) {
-        let row: Vec<String> = cols.iter().map(|c| format!("{}={:.4e}", c, a.f64s(c)[t])).collect();
+        let row: Vec<String> = cols
+            .iter()
+            .filter(|c| matches!(a.column(c), Some(mindmill_model::Values::F64(_))))
+            .map(|c| format!("{}={:.3e}", short(c), a.f64s(c)[t]))
+            .collect();
         println!("t={t} {}", row.join(" "));
     }
+}
+
+fn short(c: &str) -> String {
+    c.replace("_usd_month", "").replace("automation_share", "as").replace("provider_", "p_").replace("unemployment_rate", "u")
 }

@@ -55,6 +55,7 @@ pub fn record_tick(
     for k in 0..TIERS {
         let t = TIER_NAMES[k];
         a.f64(col("wage_", t, "_usd_month"), labour.mean_wage[k]);
+        a.f64(col("real_wage_", t, "_usd_month_start_prices"), labour.mean_wage[k] / macro_.cpi);
         a.f64(col("employment_", t, "_persons"), labour.employed[k] as f64 * w);
         a.f64(col("automation_share_", t, ""), labour.ai_share[k]);
     }

@@ -1,0 +1,27 @@
+# mindmill tasks. `just` lists them.
+
+export CARGO_TARGET_DIR := env_var_or_default("CARGO_TARGET_DIR", env_var("HOME") + "/.cache/mindmill-target")
+
+default:
+    @just --list
+
+# Run the built-in baseline scenario (writes outputs/baseline-seed42).
+run *ARGS:
+    cargo run --release -- run {{ARGS}}
+
+# The test suite, as CI runs it.
+test:
+    cargo test --release --workspace
+
+# What CI runs.
+ci:
+    bash .ci/run
+
+# Format and lint.
+lint:
+    cargo fmt --all -- --check
+    cargo clippy --release --workspace --all-targets
+
+# Print the calibration trajectory of a 20,000-worker run (slow in debug builds).
+trajectory:
+    cargo test --release -p mindmill-model --test model print_trajectory -- --ignored --nocapture

@@ -1,0 +1,131 @@
+//! End-to-end tests of the `mindmill` binary: what a user types, what lands on disk.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mindmill"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mindmill-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn small_run(out: &Path, extra: &[&str]) -> std::process::Output {
+    let mut c = bin();
+    c.args(["run", "--workers", "4000", "--years", "2", "--quiet", "--out"]).arg(out).args(extra);
+    c.output().unwrap()
+}
+
+const FILES: [&str; 6] = ["aggregates", "tiers", "providers", "datacenters", "occupations", "workers_sample"];
+
+#[test]
+fn run_writes_tidy_parquet_with_provenance() {
+    let dir = scratch("provenance");
+    let out = dir.join("run");
+    let o = small_run(&out, &["--seed", "9"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    for f in FILES {
+        let p = out.join(format!("{f}.parquet"));
+        let df = mindmill_export::read(&p).unwrap();
+        assert!(df.height() > 0, "{f} is empty");
+        let md = mindmill_export::read_metadata(&p).unwrap();
+        let get = |k: &str| md.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone());
+        assert_eq!(get("mindmill.seed").as_deref(), Some("9"));
+        assert_eq!(get("mindmill.version").as_deref(), Some(env!("CARGO_PKG_VERSION")));
+        let config = get("mindmill.config").expect("config in metadata");
+        let parsed = mindmill_config::Config::from_toml_str(&config, "metadata").unwrap();
+        assert_eq!(parsed.run.workers, 4000);
+        assert_eq!(parsed.run.seed, 9);
+    }
+    let agg = mindmill_export::read(&out.join("aggregates.parquet")).unwrap();
+    assert_eq!(agg.height(), 24);
+    assert!(out.join("run.json").exists());
+    // No staging folders or temporary files are left behind.
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name() != "run").collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn output_is_byte_identical_across_thread_counts() {
+    let dir = scratch("threads");
+    let one = dir.join("one");
+    let two = dir.join("two");
+    assert!(small_run(&one, &["--threads", "1"]).status.success());
+    assert!(small_run(&two, &["--threads", "2"]).status.success());
+    for f in FILES {
+        let a = std::fs::read(one.join(format!("{f}.parquet"))).unwrap();
+        let b = std::fs::read(two.join(format!("{f}.parquet"))).unwrap();
+        assert!(a == b, "{f}.parquet differs between 1 and 2 threads");
+    }
+    let other = dir.join("other");
+    assert!(small_run(&other, &["--seed", "43"]).status.success());
+    let a = std::fs::read(one.join("aggregates.parquet")).unwrap();
+    let b = std::fs::read(other.join("aggregates.parquet")).unwrap();
+    assert_ne!(a, b, "another seed must give another run");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn existing_run_is_kept_without_force() {
+    let dir = scratch("force");
+    let out = dir.join("run");
+    assert!(small_run(&out, &[]).status.success());
+    let before = std::fs::read(out.join("aggregates.parquet")).unwrap();
+    let o = small_run(&out, &["--seed", "5"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert_eq!(before, std::fs::read(out.join("aggregates.parquet")).unwrap());
+    assert!(small_run(&out, &["--seed", "5", "--force"]).status.success());
+    assert_ne!(before, std::fs::read(out.join("aggregates.parquet")).unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn bad_config_names_file_line_and_key_and_writes_nothing() {
+    let dir = scratch("badconfig");
+    let cfg = dir.join("bad.toml");
+    std::fs::write(&cfg, "[run]\nworkers = 4000\nyaers = 2\n").unwrap();
+    let out = dir.join("run");
+    let o = bin().args(["run"]).arg(&cfg).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("bad.toml:3"), "{err}");
+    assert!(err.contains("run.yaers") && err.contains("did you mean `years`"), "{err}");
+    assert!(!out.exists());
+
+    std::fs::write(&cfg, "[government]\nincome_tax = 2.0\n").unwrap();
+    let o = bin().arg("check").arg(&cfg).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("government.income_tax") && err.contains("0 to 0.9"), "{err}");
+
+    let o = bin().args(["run", "--workers", "10"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("run.workers"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn shipped_configs_are_valid() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let mut files = vec![root.join("configs/baseline.toml")];
+    for e in std::fs::read_dir(root.join("configs/scenarios")).unwrap() {
+        files.push(e.unwrap().path());
+    }
+    for f in files {
+        let o = bin().arg("check").arg(&f).output().unwrap();
+        assert!(o.status.success(), "{}: {}", f.display(), String::from_utf8_lossy(&o.stderr));
+    }
+}
+
+#[test]
+fn help_teaches() {
+    let o = bin().args(["run", "--help"]).output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(text.contains("Examples") && text.contains("--seed") && text.contains("--force"), "{text}");
+}
