@@ -45,7 +45,8 @@ fn run_writes_tidy_parquet_with_provenance() {
     assert_eq!(agg.height(), 24);
     assert!(out.join("run.json").exists());
     // No staging folders or temporary files are left behind.
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name() != "run").collect();
+    let leftovers: Vec<_> =
+        std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name() != "run").collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -128,4 +129,25 @@ fn help_teaches() {
     let o = bin().args(["run", "--help"]).output().unwrap();
     let text = String::from_utf8_lossy(&o.stdout);
     assert!(text.contains("Examples") && text.contains("--seed") && text.contains("--force"), "{text}");
+}
+
+#[test]
+fn every_output_column_is_documented() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let doc = std::fs::read_to_string(root.join("docs/OUTPUTS.md")).unwrap();
+    let dir = scratch("columns");
+    let out = dir.join("run");
+    assert!(small_run(&out, &[]).status.success());
+    let mut missing = Vec::new();
+    for f in FILES {
+        let df = mindmill_export::read(&out.join(format!("{f}.parquet"))).unwrap();
+        assert!(doc.contains(&format!("## {f}.parquet")), "no section for {f}");
+        for name in df.get_column_names() {
+            if !doc.contains(&format!("`{name}`")) {
+                missing.push(format!("{f}.{name}"));
+            }
+        }
+    }
+    assert!(missing.is_empty(), "undocumented columns in docs/OUTPUTS.md: {missing:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
 }

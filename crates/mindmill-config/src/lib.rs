@@ -509,27 +509,16 @@ impl Config {
             toml::from_str(BASELINE_TOML).expect("baseline parses")
         };
         merge(&mut merged, user);
-        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(merged))
-            .map_err(|e| {
-                let key = e.path().to_string();
-                let key = if key == "." { String::new() } else { key };
-                let line = key.rsplit('.').next().and_then(|k| find_key_line(text, k));
-                ConfigError {
-                    file: file.to_string(),
-                    message: explain_serde(&e.into_inner().to_string()),
-                    key,
-                    line,
-                }
-            })?;
+        let config: Config = serde_path_to_error::deserialize(toml::Value::Table(merged)).map_err(|e| {
+            let key = e.path().to_string();
+            let key = if key == "." { String::new() } else { key };
+            let line = key.rsplit('.').next().and_then(|k| find_key_line(text, k));
+            ConfigError { file: file.to_string(), message: explain_serde(&e.into_inner().to_string()), key, line }
+        })?;
         validate::check(&config).map_err(|(key, message)| {
             let leaf = key.rsplit('.').next().unwrap_or("").to_string();
             let leaf = leaf.split('[').next().unwrap_or("").to_string();
-            ConfigError {
-                file: file.to_string(),
-                line: find_key_line(text, &leaf),
-                key,
-                message,
-            }
+            ConfigError { file: file.to_string(), line: find_key_line(text, &leaf), key, message }
         })?;
         Ok(config)
     }
@@ -537,7 +526,12 @@ impl Config {
     /// Re-checks ranges after a program changed fields (e.g. command-line overrides);
     /// errors name `source` as the file.
     pub fn validate(&self, source: &str) -> Result<(), ConfigError> {
-        validate::check(self).map_err(|(key, message)| ConfigError { file: source.to_string(), key, message, line: None })
+        validate::check(self).map_err(|(key, message)| ConfigError {
+            file: source.to_string(),
+            key,
+            message,
+            line: None,
+        })
     }
 
     /// The resolved config as TOML (written into every output's metadata).
@@ -567,11 +561,12 @@ fn find_key_line(text: &str, key: &str) -> Option<usize> {
     if key.is_empty() {
         return None;
     }
-    text.lines().position(|l| {
-        let t = l.trim_start();
-        t.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
-    })
-    .map(|i| i + 1)
+    text.lines()
+        .position(|l| {
+            let t = l.trim_start();
+            t.strip_prefix(key).is_some_and(|rest| rest.trim_start().starts_with('='))
+        })
+        .map(|i| i + 1)
 }
 
 /// Adds the nearest valid key to serde's "unknown field" messages.

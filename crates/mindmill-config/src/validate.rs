@@ -54,7 +54,11 @@ pub(crate) fn check(c: &Config) -> Check {
     let p = &c.population;
     positive("population.labour_force", p.labour_force)?;
     if p.labour_force < r.workers as f64 {
-        return fail("population.labour_force", p.labour_force, "at least run.workers (each agent stands for one person or more)");
+        return fail(
+            "population.labour_force",
+            p.labour_force,
+            "at least run.workers (each agent stands for one person or more)",
+        );
     }
     range("population.initial_unemployment", p.initial_unemployment, 0.0, 0.5)?;
     range("population.skill_sigma", p.skill_sigma, 0.0, 2.0)?;
@@ -66,7 +70,8 @@ pub(crate) fn check(c: &Config) -> Check {
     }
     for (i, g) in p.c_major_groups.iter().chain(&p.a_major_groups).enumerate() {
         if g.len() != 2 || !g.bytes().all(|b| b.is_ascii_digit()) {
-            let key = if i < p.c_major_groups.len() { "population.c_major_groups" } else { "population.a_major_groups" };
+            let key =
+                if i < p.c_major_groups.len() { "population.c_major_groups" } else { "population.a_major_groups" };
             return fail(key, format!("\"{g}\""), "two-digit SOC major group codes such as \"43\"");
         }
     }
@@ -249,9 +254,10 @@ pub(crate) fn check(c: &Config) -> Check {
         }
         let ok = match ev.kind {
             EventKind::CapabilityJump => (-5.0..=10.0).contains(&ev.value),
-            EventKind::EfficiencyJump | EventKind::ElectricityPrice | EventKind::GridCapacity | EventKind::CapitalAppetite => {
-                ev.value > 0.0 && ev.value <= 1000.0
-            }
+            EventKind::EfficiencyJump
+            | EventKind::ElectricityPrice
+            | EventKind::GridCapacity
+            | EventKind::CapitalAppetite => ev.value > 0.0 && ev.value <= 1000.0,
             EventKind::Regulation | EventKind::RetrainingSubsidy => (0.0..=1.0).contains(&ev.value),
             EventKind::OpenWeightLag => (0.0..=120.0).contains(&ev.value) && ev.value.fract() == 0.0,
             EventKind::BasicIncome => (0.0..=100_000.0).contains(&ev.value),
@@ -263,7 +269,11 @@ pub(crate) fn check(c: &Config) -> Check {
         match (ev.kind, ev.tier.as_deref()) {
             (EventKind::Regulation, Some(t)) if TIER_NAMES.contains(&t) => {}
             (EventKind::Regulation, other) => {
-                return fail(&k("tier"), format!("{other:?}"), "one of \"A\", \"B\", \"C\", \"M\" for a regulation event");
+                return fail(
+                    &k("tier"),
+                    format!("{other:?}"),
+                    "one of \"A\", \"B\", \"C\", \"M\" for a regulation event",
+                );
             }
             (_, Some(t)) => return fail(&k("tier"), format!("\"{t}\""), "no tier: only regulation events take one"),
             (_, None) => {}

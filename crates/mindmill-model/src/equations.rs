@@ -64,9 +64,7 @@ pub fn matches(unemployed: f64, vacancies: f64, efficiency: f64, elasticity: f64
     if unemployed <= 0.0 || vacancies <= 0.0 {
         return 0.0;
     }
-    (efficiency * unemployed.powf(elasticity) * vacancies.powf(1.0 - elasticity))
-        .min(unemployed)
-        .min(vacancies)
+    (efficiency * unemployed.powf(elasticity) * vacancies.powf(1.0 - elasticity)).min(unemployed).min(vacancies)
 }
 
 /// Share of consumer inference on devices: logistic from `initial` toward `max`.

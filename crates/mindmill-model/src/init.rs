@@ -84,7 +84,8 @@ pub fn build_world(config: Config, run: u64) -> World {
     let wf = weight as f64;
     let occupations = occupation_specs(&config);
     let tiers_tbl: [(Vec<u16>, Vec<f64>); TIERS] = std::array::from_fn(|k| {
-        let idx: Vec<u16> = (0..occupations.len() as u16).filter(|&o| occupations[o as usize].tier as usize == k).collect();
+        let idx: Vec<u16> =
+            (0..occupations.len() as u16).filter(|&o| occupations[o as usize].tier as usize == k).collect();
         let cum = cumulative(idx.iter().map(|&o| occupations[o as usize].employment));
         (idx, cum)
     });
@@ -268,7 +269,8 @@ pub fn build_world(config: Config, run: u64) -> World {
         let unemployed = draws.uniform(Stream::InitWorkers, INIT_TICK, i, 4) < cfg.population.initial_unemployment;
         let tools = spec.tier != 3 && draws.uniform(Stream::InitWorkers, INIT_TICK, i, 5) < lab.tools_initial_share;
         let boost = if tools { tool_boost(skill, lab) } else { 0.0 };
-        let wage = (spec.base_wage * skill * (1.0 + lab.tools_wage_share * boost)).max(cfg.wages.minimum_wage_usd_month);
+        let wage =
+            (spec.base_wage * skill * (1.0 + lab.tools_wage_share * boost)).max(cfg.wages.minimum_wage_usd_month);
         workers.push((
             WorkerId(i as u32),
             Job {
@@ -332,7 +334,8 @@ pub fn build_world(config: Config, run: u64) -> World {
         let s = s.min(setup.sectors.len() - 1);
         let speed = (cfg.adoption.sector_sensitivity * setup.sectors[s].1).exp();
         let total_heads: u32 = heads[f].iter().sum();
-        let provider = crate::systems::adoption::choose_provider(&providers_now, &tech, cfg, &draws, INIT_TICK, f as u64);
+        let provider =
+            crate::systems::adoption::choose_provider(&providers_now, &tech, cfg, &draws, INIT_TICK, f as u64);
         let pk = providers_now[provider].capability;
         let ceiling: [f64; TIERS] =
             std::array::from_fn(|k| tech.tier_ceiling[provider][k].min(cfg.adoption.regulation_cap[k]));
@@ -346,7 +349,8 @@ pub fn build_world(config: Config, run: u64) -> World {
                 ai_per_unit += share[k] * tau[k];
             }
         }
-        let oversight = reinstatement(cfg.adoption.reinstatement_rate, pk, k0, cfg.adoption.reinstatement_decay_oom) * ai_per_unit;
+        let oversight =
+            reinstatement(cfg.adoption.reinstatement_rate, pk, k0, cfg.adoption.reinstatement_decay_oom) * ai_per_unit;
         if q0 > 0.0 {
             tau[1] = (eff[f][1] / ((1.0 - share[1]) * q0) - oversight).max(0.0);
         }
@@ -399,7 +403,8 @@ pub fn build_world(config: Config, run: u64) -> World {
     let wage_bill: f64 = bill.iter().sum();
     let mut inst = Institutions {
         owners: (cfg.households.owner_deposit_months * wage_bill * 100.0).round() as i64,
-        owner_income_last: (wage_bill * mu * 100.0 * (1.0 - cfg.government.profit_tax)).round() as i64,
+        // Owners start with one month of after-tax profits as last month's income.
+        owner_income: (wage_bill * mu * 100.0 * (1.0 - cfg.government.profit_tax)).round() as i64,
         // Purchases start at the balanced-budget level: income and profit taxes less benefits.
         planned_purchases: (wage_bill
             * 100.0

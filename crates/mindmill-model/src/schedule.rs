@@ -6,7 +6,8 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::systems::{
-    accounting, adoption, datacenters, events, goods, government, investment, pricing, record, technology, wages, workers,
+    accounting, adoption, datacenters, events, goods, government, investment, pricing, record, technology, wages,
+    workers,
 };
 
 /// The phases of a tick, in order. Tests may add systems between phases.

@@ -67,12 +67,31 @@ fn print_trajectory() {
     sim.run(|_| {}).unwrap();
     let a = sim.tables()[0];
     let cols = [
-        "unemployment_rate", "labour_share", "wage_a_usd_month", "wage_b_usd_month", "wage_c_usd_month", "wage_m_usd_month",
-        "automation_share_a", "automation_share_b", "automation_share_c", "price_level", "gdp_usd_month",
-        "provider_cumulative_cash_flow_usd", "ai_price_usd_per_unit_frontier", "ai_price_usd_per_unit_cheapest",
-        "capability_frontier_log10_flop", "datacenter_gpus_h100e", "rate_of_surplus_value", "unmet_demand_share",
-        "government_balance_usd", "provider_capex_usd_month", "output_units", "provider_revenue_api_usd_month",
-        "provider_revenue_enterprise_usd_month", "provider_revenue_subscription_usd_month", "firm_exits",
+        "unemployment_rate",
+        "labour_share",
+        "wage_a_usd_month",
+        "wage_b_usd_month",
+        "wage_c_usd_month",
+        "wage_m_usd_month",
+        "automation_share_a",
+        "automation_share_b",
+        "automation_share_c",
+        "price_level",
+        "gdp_usd_month",
+        "provider_cumulative_cash_flow_usd",
+        "ai_price_usd_per_unit_frontier",
+        "ai_price_usd_per_unit_cheapest",
+        "capability_frontier_log10_flop",
+        "datacenter_gpus_h100e",
+        "rate_of_surplus_value",
+        "unmet_demand_share",
+        "government_balance_usd",
+        "provider_capex_usd_month",
+        "output_units",
+        "provider_revenue_api_usd_month",
+        "provider_revenue_enterprise_usd_month",
+        "provider_revenue_subscription_usd_month",
+        "firm_exits",
     ];
     for t in (0..a.rows()).step_by(6) {
         let row: Vec<String> = cols
@@ -85,5 +104,76 @@ fn print_trajectory() {
 }
 
 fn short(c: &str) -> String {
-    c.replace("_usd_month", "").replace("automation_share", "as").replace("provider_", "p_").replace("unemployment_rate", "u")
+    c.replace("_usd_month", "")
+        .replace("automation_share", "as")
+        .replace("provider_", "p_")
+        .replace("unemployment_rate", "u")
+}
+
+fn run(c: Config) -> Table {
+    let mut sim = Simulation::new(c, 0);
+    sim.run(|_| {}).expect("accounts hold");
+    sim.tables()[0].clone()
+}
+
+use mindmill_model::Table;
+
+#[test]
+fn default_run_holds_its_accounts_and_starts_calibrated() {
+    // The full built-in baseline: the engine checks the accounts every tick and stops on a breach.
+    let a = run(Config::baseline());
+    assert_eq!(a.rows(), 120);
+    let ls = a.f64s("labour_share")[0];
+    assert!((0.50..0.64).contains(&ls), "start labour share {ls}");
+    let u = a.f64s("unemployment_rate")[0];
+    assert!((0.03..0.07).contains(&u), "start unemployment {u}");
+    // The surplus shares split s exactly.
+    for t in 0..a.rows() {
+        let sum: f64 = ["firms", "providers", "compute", "energy", "government"]
+            .iter()
+            .map(|k| a.f64s(&format!("surplus_share_{k}"))[t])
+            .sum();
+        assert!((sum - 1.0).abs() < 1e-6, "tick {t}: shares sum to {sum}");
+    }
+}
+
+#[test]
+fn regulation_that_forbids_automation_keeps_ai_out() {
+    let mut c = small(4000, 3);
+    c.adoption.regulation_cap = [0.0; 4];
+    let a = run(c);
+    for k in ["a", "b", "c", "m"] {
+        assert!(a.f64s(&format!("automation_share_{k}")).iter().all(|x| *x == 0.0), "tier {k}");
+    }
+    assert!(a.f64s("ai_units_firms").iter().all(|x| *x == 0.0));
+}
+
+#[test]
+fn automation_rises_with_capability_and_fastest_in_tier_a() {
+    let a = run(small(4000, 6));
+    let last = a.rows() - 1;
+    let (sa, sb, sc) =
+        (a.f64s("automation_share_a")[last], a.f64s("automation_share_b")[last], a.f64s("automation_share_c")[last]);
+    assert!(sa > a.f64s("automation_share_a")[0] * 3.0, "{sa}");
+    assert!(sa > sb && sb > sc, "{sa} {sb} {sc}");
+    assert!(a.f64s("capability_frontier_log10_flop")[last] > a.f64s("capability_frontier_log10_flop")[0] + 1.0);
+}
+
+#[test]
+fn the_compute_ceiling_lowers_tier_a_wages() {
+    let with = run(small(4000, 6));
+    let mut c = small(4000, 6);
+    c.wages.compute_ceiling = false;
+    let without = run(c);
+    let last = with.rows() - 1;
+    let w = with.f64s("real_wage_a_usd_month_start_prices")[last];
+    let wo = without.f64s("real_wage_a_usd_month_start_prices")[last];
+    assert!(w < wo, "with ceiling {w}, without {wo}");
+}
+
+#[test]
+fn cheaper_ai_lowers_the_price_of_a_unit_of_work() {
+    let a = run(small(3000, 5));
+    let p = a.f64s("ai_cost_usd_per_unit_fixed_capability");
+    assert!(p[a.rows() - 1] < p[0] / 10.0, "fixed-capability cost {} -> {}", p[0], p[a.rows() - 1]);
 }

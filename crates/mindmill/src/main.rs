@@ -146,7 +146,8 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         .as_deref()
         .and_then(|p| p.file_stem())
         .map_or("baseline".to_string(), |s| s.to_string_lossy().into_owned());
-    let out = args.out.clone().unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-seed{}", config.run.seed)));
+    let out =
+        args.out.clone().unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-seed{}", config.run.seed)));
     if out.exists() && !args.force {
         bail!("{} already exists; choose another --out or pass --force to replace it", out.display());
     }
@@ -232,13 +233,22 @@ fn summary(sim: &Simulation, out: &Path, run_s: f64) {
     let get = |c: &str| agg.f64s(c)[last];
     let first = |c: &str| agg.f64s(c)[0];
     println!("wrote {} ({} months in {:.1} s)", out.display(), agg.rows(), run_s);
-    println!("  unemployment        {:>6.1}% -> {:>6.1}%", 100.0 * first("unemployment_rate"), 100.0 * get("unemployment_rate"));
+    println!(
+        "  unemployment        {:>6.1}% -> {:>6.1}%",
+        100.0 * first("unemployment_rate"),
+        100.0 * get("unemployment_rate")
+    );
     println!("  labour share        {:>6.3}  -> {:>6.3}", first("labour_share"), get("labour_share"));
     for t in ["a", "b", "c", "m"] {
         let c = format!("wage_{t}_usd_month");
         println!("  tier {} wage (USD/mo) {:>8.0} -> {:>8.0}", t.to_uppercase(), first(&c), get(&c));
     }
-    println!("  AI automation A/B/C  {:.2} / {:.2} / {:.2}", get("automation_share_a"), get("automation_share_b"), get("automation_share_c"));
+    println!(
+        "  AI automation A/B/C  {:.2} / {:.2} / {:.2}",
+        get("automation_share_a"),
+        get("automation_share_b"),
+        get("automation_share_c")
+    );
     println!("  providers' cumulative cash flow  {:.0} bn USD", get("provider_cumulative_cash_flow_usd") / 1e9);
     println!("  rate of surplus value s/v {:.2}, profit rate {:.3}", get("rate_of_surplus_value"), get("profit_rate"));
 }

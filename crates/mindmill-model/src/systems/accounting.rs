@@ -21,7 +21,8 @@ pub fn check_accounts(
     providers: Query<&Provider>,
 ) {
     let mut balances = [0i128; SECTORS];
-    balances[Sector::Workers as usize] = workers.iter().map(|p| p.deposits as i128).sum::<i128>() * setup.weight as i128;
+    balances[Sector::Workers as usize] =
+        workers.iter().map(|p| p.deposits as i128).sum::<i128>() * setup.weight as i128;
     balances[Sector::Firms as usize] = firms.iter().map(|f| f.deposits as i128).sum();
     balances[Sector::Providers as usize] = providers.iter().map(|p| p.deposits as i128).sum();
     balances[Sector::Owners as usize] = inst.owners as i128;

@@ -13,7 +13,14 @@ use crate::rng::{Draws, Stream};
 
 /// Logit choice of a provider: utility = -price_taste ln(price) + capability_taste
 /// (capability - frontier) + Gumbel noise (McFadden 1974). `providers` are in index order.
-pub fn choose_provider(providers: &[Provider], tech: &Tech, cfg: &Config, draws: &Draws, tick: u32, firm: u64) -> usize {
+pub fn choose_provider(
+    providers: &[Provider],
+    tech: &Tech,
+    cfg: &Config,
+    draws: &Draws,
+    tick: u32,
+    firm: u64,
+) -> usize {
     let mut best = (f64::MIN, 0usize);
     for (i, p) in providers.iter().enumerate() {
         if p.api_price <= 0.0 || p.inference_capacity_flop <= 0.0 {
@@ -73,7 +80,8 @@ pub fn adopt_ai(
                 ai_per_unit += f.ai_share[k] * f.tasks_per_unit[k];
             }
         }
-        f.oversight_per_unit = reinstatement(a.reinstatement_rate, p.capability, k0, a.reinstatement_decay_oom) * ai_per_unit;
+        f.oversight_per_unit =
+            reinstatement(a.reinstatement_rate, p.capability, k0, a.reinstatement_decay_oom) * ai_per_unit;
     });
 }
 
@@ -119,7 +127,8 @@ pub fn balance_ai_load(
         p.enterprise_clients = ent[i];
         p.api_clients = api[i];
         p.free_users = (users * cfg.providers[i].consumer_share - p.paid_users).max(0.0);
-        let consumer = (p.free_users * t.free_user_flop_month + p.paid_users * t.paid_user_flop_month) * (1.0 - tech.on_device);
+        let consumer =
+            (p.free_users * t.free_user_flop_month + p.paid_users * t.paid_user_flop_month) * (1.0 - tech.on_device);
         p.inference_demand_flop = units[i] * p.flop_per_unit + consumer;
         p.served_share = if p.inference_demand_flop > 0.0 {
             (p.inference_capacity_flop / p.inference_demand_flop).min(1.0)

@@ -197,8 +197,9 @@ pub fn sell_goods(
         intended_w += intend(pay) as i128;
     }
     let owners_dep = inst.owners.max(0);
-    let intended_o = ((h.owner_mpc_income * inst.owner_income_last.max(0) as f64 + h.owner_mpc_wealth * owners_dep as f64).round()
-        as i64)
+    let intended_o = ((h.owner_mpc_income * inst.owner_income_last.max(0) as f64
+        + h.owner_mpc_wealth * owners_dep as f64)
+        .round() as i64)
         .min(owners_dep);
     let household = (intended_w * w) as f64 + intended_o as f64;
     let platform_share: f64 = cfg.providers.iter().map(|p| p.platform_revenue_share).sum();

@@ -41,5 +41,6 @@ pub fn run_government(
     let taxes: i64 = inst.taxes.iter().sum();
     let transfers: i64 = inst.transfers.iter().sum();
     let s = cfg.government.spending_smoothing;
-    inst.planned_purchases = ((1.0 - s) * inst.planned_purchases as f64 + s * (taxes - transfers).max(0) as f64).round() as i64;
+    inst.planned_purchases =
+        ((1.0 - s) * inst.planned_purchases as f64 + s * (taxes - transfers).max(0) as f64).round() as i64;
 }

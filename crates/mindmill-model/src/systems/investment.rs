@@ -125,7 +125,8 @@ pub fn invest_in_datacenters(
             p.expected_demand_flop = new;
         }
         let target = p.expected_demand_flop * (1.0 + p.demand_growth).powf(horizon);
-        let inference_peak = target / (d.inference_mfu * d.max_utilisation * SECONDS_PER_MONTH * (1.0 - pc.training_share));
+        let inference_peak =
+            target / (d.inference_mfu * d.max_utilisation * SECONDS_PER_MONTH * (1.0 - pc.training_share));
         // Training ambitions: the compute trained with grows at `training_growth` a year.
         let training_target = p.training_initial * pc.training_growth.powf((tick as f64 + horizon) / 12.0);
         let training_peak = if pc.training_share > 0.0 {
@@ -209,7 +210,8 @@ pub fn invest_in_datacenters(
                 (0..3)
                     .map(|k| {
                         let u = setup.draws.uniform(Stream::Sites, tick, id as u64, k);
-                        setup.state_prices[((u * setup.state_prices.len() as f64) as usize).min(setup.state_prices.len() - 1)]
+                        setup.state_prices
+                            [((u * setup.state_prices.len() as f64) as usize).min(setup.state_prices.len() - 1)]
                     })
                     .fold(f64::INFINITY, f64::min)
             } else {

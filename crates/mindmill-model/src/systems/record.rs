@@ -77,7 +77,8 @@ pub fn record_tick(
     a.f64("provider_capex_usd_month", sum(|p| p.capex as f64 * USD));
     a.f64("provider_free_user_cost_usd_month", sum(|p| p.free_user_cost));
     a.f64("provider_cumulative_cash_flow_usd", sum(|p| p.cumulative_cash_flow));
-    let closed: Vec<&&Provider> = provs.iter().filter(|p| p.kind != mindmill_config::ProviderKind::OpenWeight).collect();
+    let closed: Vec<&&Provider> =
+        provs.iter().filter(|p| p.kind != mindmill_config::ProviderKind::OpenWeight).collect();
     let cheapest = provs.iter().map(|p| p.api_price).filter(|x| *x > 0.0).fold(f64::INFINITY, f64::min);
     a.f64("ai_price_usd_per_unit_cheapest", if cheapest.is_finite() { cheapest } else { 0.0 });
     let frontier_price = closed.iter().map(|p| p.api_price).fold(0.0, f64::max);
@@ -218,11 +219,14 @@ pub fn record_tick(
         st.u32("worker_id", id.0);
         st.str("soc_code", &setup.occupations[job.occupation as usize].soc_code);
         st.str("tier", TIER_NAMES[job.tier as usize]);
-        st.str("status", match job.status {
-            crate::components::Status::Employed => "employed",
-            crate::components::Status::Unemployed => "unemployed",
-            crate::components::Status::Retraining => "retraining",
-        });
+        st.str(
+            "status",
+            match job.status {
+                crate::components::Status::Employed => "employed",
+                crate::components::Status::Unemployed => "unemployed",
+                crate::components::Status::Retraining => "retraining",
+            },
+        );
         st.i64("employer", if job.employer == crate::components::NO_FIRM { -1 } else { job.employer as i64 });
         st.f64("wage_usd_month", pay.wage as f64);
         st.f64("deposits_usd", pay.deposits as f64 * USD);

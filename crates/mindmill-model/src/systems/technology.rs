@@ -14,9 +14,7 @@ use crate::resources::{Calendar, Policy, Setup, Tech};
 pub fn refresh_automatable(tech: &mut Tech, setup: &Setup, capabilities: &[f64]) {
     let spread = setup.config.technology.task_spread_oom;
     let occ = &setup.occupations;
-    let table = |k: f64| -> Vec<f32> {
-        occ.iter().map(|o| automatable(k, o.cap, o.midpoint, spread) as f32).collect()
-    };
+    let table = |k: f64| -> Vec<f32> { occ.iter().map(|o| automatable(k, o.cap, o.midpoint, spread) as f32).collect() };
     let tier_mean = |a: &[f32]| -> [f64; TIERS] {
         let mut m = [0.0; TIERS];
         for (o, spec) in occ.iter().enumerate() {
@@ -45,8 +43,10 @@ pub fn advance_technology(
         tech.new_gpu_flops *= t.flops_per_dollar_growth.powf(months);
         // Watts per GPU unit: FLOP/s grow with price-performance, FLOP/s per watt with efficiency.
         tech.new_gpu_watts *= (t.flops_per_dollar_growth / t.flops_per_watt_growth).powf(months);
-        tech.training_efficiency *= monthly_efficiency_gain(t.training_efficiency_growth, t.efficiency_halflife_years, tick);
-        tech.inference_efficiency *= monthly_efficiency_gain(t.inference_efficiency_growth, t.efficiency_halflife_years, tick);
+        tech.training_efficiency *=
+            monthly_efficiency_gain(t.training_efficiency_growth, t.efficiency_halflife_years, tick);
+        tech.inference_efficiency *=
+            monthly_efficiency_gain(t.inference_efficiency_growth, t.efficiency_halflife_years, tick);
     }
     let k0 = t.frontier_capability_oom;
     let alg = tech.training_efficiency.log10() + policy.capability_jump;
@@ -74,7 +74,8 @@ pub fn advance_technology(
         p.capability = open;
     }
     let years = tick as f64 / 12.0;
-    tech.on_device = on_device_share(t.on_device_initial, t.on_device_max, t.on_device_midpoint_years, t.on_device_rate, years);
+    tech.on_device =
+        on_device_share(t.on_device_initial, t.on_device_max, t.on_device_midpoint_years, t.on_device_rate, years);
     // Inference FLOP per unit of work: falls with algorithmic efficiency, rises with the
     // size of the model that reaches the provider's capability (bigger models eat part of the gain).
     let eff = tech.inference_efficiency * policy.efficiency_jump;

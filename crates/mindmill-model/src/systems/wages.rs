@@ -57,11 +57,7 @@ pub fn update_wages(
         }
     }
     // The cheapest AI work on offer caps automatable wages.
-    let ai_cost = providers
-        .iter()
-        .filter(|p| p.api_price > 0.0)
-        .map(|p| p.api_price)
-        .fold(f64::INFINITY, f64::min)
+    let ai_cost = providers.iter().filter(|p| p.api_price > 0.0).map(|p| p.api_price).fold(f64::INFINITY, f64::min)
         * (1.0 + policy.compute_tax);
     let psi = [w.psi_cpi, w.psi_productivity, w.psi_unemployment];
     let lab = &mut *labour;

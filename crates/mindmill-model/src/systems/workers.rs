@@ -28,7 +28,12 @@ pub fn effective_labour(job: &Job, pay: &Pay, l: &LabourConfig) -> f64 {
 
 /// Counts workers by firm, tier and occupation (integer counts; float sums in a fixed
 /// order), and the national labour aggregates.
-pub fn tally_workforce(setup: Res<Setup>, workers: Query<(&Job, &Pay)>, mut tally: ResMut<Tally>, mut labour: ResMut<Labour>) {
+pub fn tally_workforce(
+    setup: Res<Setup>,
+    workers: Query<(&Job, &Pay)>,
+    mut tally: ResMut<Tally>,
+    mut labour: ResMut<Labour>,
+) {
     let l = &setup.config.labour;
     let w = setup.weight as f64;
     let t = &mut *tally;
@@ -270,8 +275,9 @@ pub fn match_workers(
         job.employer = f as u32;
         job.months_unemployed = 0;
         let boost = if job.tools { tool_boost(pay.skill as f64, l) } else { 0.0 };
-        pay.wage = (labour.occupation_wage[job.occupation as usize] * pay.skill as f64 * (1.0 + l.tools_wage_share * boost))
-            .max(cfg.wages.minimum_wage_usd_month) as f32;
+        pay.wage =
+            (labour.occupation_wage[job.occupation as usize] * pay.skill as f64 * (1.0 + l.tools_wage_share * boost))
+                .max(cfg.wages.minimum_wage_usd_month) as f32;
         hires[k] += 1;
     }
     labour.vacancies = vac;
@@ -330,6 +336,11 @@ pub fn adopt_tools(
 }
 
 /// The same tally after matching, for wages, production and the record.
-pub fn recount_workforce(setup: Res<Setup>, workers: Query<(&Job, &Pay)>, tally: ResMut<Tally>, labour: ResMut<Labour>) {
+pub fn recount_workforce(
+    setup: Res<Setup>,
+    workers: Query<(&Job, &Pay)>,
+    tally: ResMut<Tally>,
+    labour: ResMut<Labour>,
+) {
     tally_workforce(setup, workers, tally, labour);
 }
