@@ -98,3 +98,28 @@ fn consumer_shares_must_sum_to_one() {
     let e = Config::from_toml_str(&c.to_toml(), "u").unwrap_err();
     assert_eq!(e.key, "providers[].consumer_share");
 }
+
+#[test]
+fn every_parameter_is_documented_in_model_md() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../../docs/MODEL.md")).unwrap();
+    fn keys(v: &toml::Value, out: &mut Vec<String>) {
+        match v {
+            toml::Value::Table(t) => {
+                for (k, v) in t {
+                    match v {
+                        toml::Value::Table(_) => keys(v, out),
+                        toml::Value::Array(a) if a.iter().all(|x| x.is_table()) && !a.is_empty() => {
+                            a.iter().for_each(|x| keys(x, out))
+                        }
+                        _ => out.push(k.clone()),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    keys(&toml::from_str::<toml::Value>(BASELINE_TOML).unwrap(), &mut all);
+    let missing: Vec<_> = all.iter().filter(|k| *k != "events" && !doc.contains(&format!("`{k}`"))).collect();
+    assert!(missing.is_empty(), "parameters missing from docs/MODEL.md: {missing:?}");
+}
