@@ -274,6 +274,10 @@ pub struct LabourConfig {
     pub retrain_to_c: f64,
     /// Wage discount after changing occupation. Default 0.15.
     pub novice_discount: f64,
+    /// Months unemployed before a worker looks for work in another tier. Default 6.
+    pub mobility_after_months: u32,
+    /// Monthly chance that such a worker moves to a tighter tier A or M. Default 0.1.
+    pub mobility_rate: f64,
     /// Bass innovation coefficient of workers' own AI tools, per year. Default 0.02.
     pub tools_bass_p: f64,
     /// Bass imitation coefficient of own tools, per year. Default 0.5.

@@ -170,6 +170,10 @@ pub(crate) fn check(c: &Config) -> Check {
     non_negative("labour.retrain_cost_usd", l.retrain_cost_usd)?;
     unit("labour.retrain_to_c", l.retrain_to_c)?;
     unit("labour.novice_discount", l.novice_discount)?;
+    if l.mobility_after_months > 120 {
+        return fail("labour.mobility_after_months", l.mobility_after_months, "0 to 120 months");
+    }
+    unit("labour.mobility_rate", l.mobility_rate)?;
     range("labour.tools_bass_p", l.tools_bass_p, 0.0, 12.0)?;
     range("labour.tools_bass_q", l.tools_bass_q, 0.0, 12.0)?;
     unit("labour.tools_initial_share", l.tools_initial_share)?;

@@ -69,6 +69,19 @@ fn cumulative(xs: impl Iterator<Item = f64>) -> Vec<f64> {
     .collect()
 }
 
+/// Scales Pareto draws to sum to `total` with no firm above `cap` (water-filling: the
+/// scale is found by bisection so that sum(min(scale x, cap)) = total).
+pub fn cap_sizes(raw: &[f64], total: f64, cap: f64) -> Vec<f64> {
+    let cap = cap.max(total / raw.len() as f64);
+    let sum_at = |scale: f64| raw.iter().map(|x| (scale * x).min(cap)).sum::<f64>();
+    let (mut lo, mut hi) = (0.0, total / raw.iter().copied().fold(f64::INFINITY, f64::min));
+    for _ in 0..200 {
+        let mid = 0.5 * (lo + hi);
+        if sum_at(mid) < total { lo = mid } else { hi = mid }
+    }
+    raw.iter().map(|x| (hi * x).min(cap)).collect()
+}
+
 /// Index of the first cumulative weight above `x` (clamped to the last).
 pub fn pick(cum: &[f64], x: f64) -> usize {
     cum.partition_point(|c| *c <= x).min(cum.len() - 1)
@@ -295,13 +308,13 @@ pub fn build_world(config: Config, run: u64) -> World {
     // ---- Firms ---------------------------------------------------------------------
     let nf = cfg.run.firms as usize;
     let employed = workers.iter().filter(|w| w.1.status == Status::Employed).count().max(1) as f64;
-    let cap = cfg.firms.max_size_share * employed;
-    let sizes: Vec<f64> = (0..nf)
+    let raw: Vec<f64> = (0..nf)
         .map(|f| {
             let u = draws.uniform(Stream::InitFirms, INIT_TICK, f as u64, 0);
-            (1.0 - u).powf(-1.0 / cfg.firms.size_pareto_alpha).min(cap)
+            (1.0 - u).powf(-1.0 / cfg.firms.size_pareto_alpha)
         })
         .collect();
+    let sizes = cap_sizes(&raw, employed, cfg.firms.max_size_share * employed);
     let cum_size = cumulative(sizes.iter().copied());
     let total_size = *cum_size.last().unwrap();
     let mut eff = vec![[0.0f64; TIERS]; nf];
@@ -488,4 +501,33 @@ pub fn build_world(config: Config, run: u64) -> World {
     world.insert_resource(Recorder::default());
     world.insert_resource(crate::systems::Scratch::default());
     world
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn capped_sizes_sum_to_total_and_respect_the_cap() {
+        let raw: Vec<f64> = (1..=1000).map(|i| (1.0 - i as f64 / 1001.0).powf(-1.0 / 1.06)).collect();
+        let s = cap_sizes(&raw, 50_000.0, 1000.0);
+        assert!((s.iter().sum::<f64>() - 50_000.0).abs() < 1e-6 * 50_000.0);
+        assert!(s.iter().all(|x| *x <= 1000.0 + 1e-9));
+        assert!(s.iter().filter(|x| **x >= 999.0).count() >= 1);
+    }
+
+    #[test]
+    fn tiers_follow_the_documented_mapping() {
+        let c = Config::baseline();
+        assert_eq!(tier_of(0.1, "43", &c), 3);
+        assert_eq!(tier_of(0.6, "23", &c), 2);
+        assert_eq!(tier_of(0.3, "43", &c), 0);
+        assert_eq!(tier_of(0.6, "15", &c), 0);
+        assert_eq!(tier_of(0.3, "15", &c), 1);
+        let occ = occupation_specs(&c);
+        let emp = |k: u8| occ.iter().filter(|o| o.tier == k).map(|o| o.employment).sum::<f64>();
+        let total: f64 = occ.iter().map(|o| o.employment).sum();
+        // Tier M is the low-exposure third of employment (data/README: 38% below 0.25 on gpt4_beta).
+        assert!((emp(3) / total - 0.38).abs() < 0.03, "{}", emp(3) / total);
+    }
 }

@@ -147,6 +147,8 @@ pub struct Labour {
     pub separations: [u64; TIERS],
     /// Retraining completions this month by target tier.
     pub retrained: [u64; TIERS],
+    /// Moves of unemployed workers into this tier without retraining, this month.
+    pub moved: [u64; TIERS],
     /// Mean gross wage of the employed by tier, USD per month.
     pub mean_wage: [f64; TIERS],
     /// Value of human work in each occupation (the uncapped K+S wage index), USD per month.

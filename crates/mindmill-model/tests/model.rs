@@ -177,3 +177,37 @@ fn cheaper_ai_lowers_the_price_of_a_unit_of_work() {
     let p = a.f64s("ai_cost_usd_per_unit_fixed_capability");
     assert!(p[a.rows() - 1] < p[0] / 10.0, "fixed-capability cost {} -> {}", p[0], p[a.rows() - 1]);
 }
+
+#[test]
+#[ignore = "prints tier dynamics for calibration work"]
+fn print_tiers() {
+    let mut c = Config::baseline();
+    if let Ok(path) = std::env::var("MINDMILL_CONFIG") {
+        c = Config::from_file(std::path::Path::new(&path)).unwrap();
+    }
+    let mut sim = Simulation::new(c, 0);
+    sim.run(|_| {}).unwrap();
+    let t = sim.tables()[1];
+    let tier = match t.column("tier") {
+        Some(mindmill_model::Values::Str(v)) => v.clone(),
+        _ => unreachable!(),
+    };
+    for r in (0..t.rows()).filter(|r| (r / 4) % 12 == 0) {
+        let g = |c: &str| t.f64s(c)[r];
+        println!(
+            "t={:3} {} emp={:.2e} u={:.3} vac={:.2e} hires={:.2e} sep={:.2e} retr={:.2e} wage={:.0} auto={:.3} adopt={:.3} ceil={:.3}",
+            r / 4,
+            tier[r],
+            g("employed_persons"),
+            g("unemployment_rate"),
+            g("vacancies"),
+            g("hires_persons"),
+            g("separations_persons"),
+            g("retraining_persons"),
+            g("mean_wage_usd_month"),
+            g("automation_share"),
+            g("adoption_ratio"),
+            g("automatable_share_frontier")
+        );
+    }
+}

@@ -130,6 +130,7 @@ pub fn record_tick(
         t.f64("hires_persons", labour.hires[k] as f64 * w);
         t.f64("separations_persons", labour.separations[k] as f64 * w);
         t.f64("retrained_persons", labour.retrained[k] as f64 * w);
+        t.f64("moved_in_persons", labour.moved[k] as f64 * w);
         t.f64("mean_wage_usd_month", labour.mean_wage[k]);
         t.f64("automation_share", labour.ai_share[k]);
         t.f64("adoption_ratio", labour.adoption_ratio[k]);

@@ -139,9 +139,13 @@ pub fn separate_workers(
     let tier_mean = tech.tier_ceiling_frontier;
     let mut separations = [0u64; TIERS];
     let mut retrained = [0u64; TIERS];
+    let mut moved = [0u64; TIERS];
     let (mut worker_paid, mut gov_paid) = (0i64, 0i64);
     let cost = (l.retrain_cost_usd * 100.0).round() as i64;
     let take_up = l.retrain_probability * (0.5 + policy.retraining_subsidy);
+    // Tightness (vacancies per unemployed) of each tier last month, for occupational mobility.
+    let tightness: [f64; TIERS] =
+        std::array::from_fn(|k| labour.vacancies[k] as f64 / (labour.unemployed[k] as f64).max(1.0));
     for (id, mut job, mut pay) in workers.iter_mut() {
         let i = id.0 as u64;
         match job.status {
@@ -166,7 +170,24 @@ pub fn separate_workers(
             }
             Status::Unemployed => {
                 job.months_unemployed = job.months_unemployed.saturating_add(1);
-                if job.tier == 0
+                let own = job.tier as usize;
+                // Occupational mobility: the long-term unemployed move to a tier A or M
+                // occupation (no retraining needed) where jobs are at least twice as easy to find.
+                let target = if tightness[0] >= tightness[3] { 0 } else { 3 };
+                if target != own
+                    && job.months_unemployed as u32 >= l.mobility_after_months
+                    && tightness[target] > 2.0 * tightness[own]
+                    && d.uniform(Stream::Retraining, tick, i, 3) < l.mobility_rate
+                {
+                    let (occs, cum) = &setup.tier_occupations[target];
+                    let x = d.uniform(Stream::Retraining, tick, i, 4) * cum.last().copied().unwrap_or(0.0);
+                    job.occupation = occs[pick(cum, x)];
+                    job.tier = target as u8;
+                    job.months_unemployed = 0;
+                    pay.skill *= (1.0 - l.novice_discount) as f32;
+                    pay.wage = (labour.occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
+                    moved[target] += 1;
+                } else if job.tier == 0
                     && job.months_unemployed as u32 >= l.retrain_after_months
                     && d.uniform(Stream::Retraining, tick, i, 0) < take_up
                 {
@@ -214,6 +235,7 @@ pub fn separate_workers(
     inst.retraining_spending += spent;
     labour.separations = separations;
     labour.retrained = retrained;
+    labour.moved = moved;
 }
 
 /// Matching per tier with a Cobb-Douglas matching function; each matched worker goes
