@@ -6,6 +6,7 @@ use bevy_ecs::prelude::*;
 use crate::accounts::{Breach, Ledger, SECTORS, Sector, check_ledger};
 use crate::components::{Firm, Pay, Provider};
 use crate::resources::{Accounts, Calendar, Institutions, Setup};
+use crate::systems::{Counters, count, take};
 
 /// Checks every sector's balance against the ledger and computes the accounts.
 #[allow(clippy::too_many_arguments)]
@@ -16,13 +17,15 @@ pub fn check_accounts(
     mut ledger: ResMut<Ledger>,
     mut breach: ResMut<Breach>,
     mut acc: ResMut<Accounts>,
+    mut parts: Local<Counters<1>>,
     workers: Query<&Pay>,
     firms: Query<&Firm>,
     providers: Query<&Provider>,
 ) {
     let mut balances = [0i128; SECTORS];
-    balances[Sector::Workers as usize] =
-        workers.iter().map(|p| p.deposits as i128).sum::<i128>() * setup.weight as i128;
+    let local = &*parts;
+    workers.par_iter().for_each(|p| count(local, [p.deposits as i128]));
+    balances[Sector::Workers as usize] = take(&mut parts)[0] * setup.weight as i128;
     balances[Sector::Firms as usize] = firms.iter().map(|f| f.deposits as i128).sum();
     balances[Sector::Providers as usize] = providers.iter().map(|p| p.deposits as i128).sum();
     balances[Sector::Owners as usize] = inst.owners as i128;

@@ -10,38 +10,60 @@ use mindmill_config::TIERS;
 use crate::accounts::{Ledger, Sector, apportion};
 use crate::components::{Firm, Job, Pay, Provider, Status, WorkerId};
 use crate::resources::{Institutions, Labour, Macro, Policy, Setup, Tally};
-use crate::systems::Scratch;
 use crate::systems::workers::subscription_provider;
+use crate::systems::{Counters, Scratch, count, take};
+use bevy_utils::Parallel;
 
 fn to_i64(x: i128, what: &str) -> i64 {
     i64::try_from(x).unwrap_or_else(|_| panic!("{what} overflows i64 cents"))
 }
 
+/// Per-thread wage totals: gross cents by firm, and net and tax sums.
+#[derive(Debug, Default)]
+pub struct PayPart {
+    gross: Vec<i64>,
+    net: i128,
+    tax: i128,
+}
+
 /// Pays gross wages: the worker gets the net wage, government the income tax.
 pub fn pay_wages(
     setup: Res<Setup>,
-    mut scratch: ResMut<Scratch>,
+    mut parts: Local<Parallel<PayPart>>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut workers: Query<(&Job, &mut Pay)>,
     mut firms: Query<&mut Firm>,
 ) {
     let tax_rate = setup.config.government.income_tax;
-    let gross = &mut scratch.firm_gross;
-    gross.clear();
-    gross.resize(setup.config.run.firms as usize, 0);
-    let (mut net_sum, mut tax_sum) = (0i128, 0i128);
-    for (job, mut pay) in workers.iter_mut() {
+    let nf = setup.config.run.firms as usize;
+    let local = &*parts;
+    workers.par_iter_mut().for_each(|(job, mut pay)| {
         if job.status != Status::Employed {
-            continue;
+            return;
         }
         let g = (pay.wage as f64 * 100.0).round() as i64;
         let tax = (g as f64 * tax_rate).round() as i64;
         pay.deposits += g - tax;
         pay.income += g - tax;
-        gross[job.employer as usize] += g;
-        net_sum += (g - tax) as i128;
-        tax_sum += tax as i128;
+        local.scope_or(
+            || PayPart { gross: vec![0; nf], net: 0, tax: 0 },
+            |p| {
+                p.gross[job.employer as usize] += g;
+                p.net += (g - tax) as i128;
+                p.tax += tax as i128;
+            },
+        );
+    });
+    let mut gross = vec![0i64; nf];
+    let (mut net_sum, mut tax_sum) = (0i128, 0i128);
+    for p in parts.iter_mut() {
+        for (a, b) in gross.iter_mut().zip(p.gross.iter_mut()) {
+            *a += *b;
+            *b = 0;
+        }
+        net_sum += std::mem::take(&mut p.net);
+        tax_sum += std::mem::take(&mut p.tax);
     }
     let w = setup.weight as i128;
     for mut f in firms.iter_mut() {
@@ -138,6 +160,8 @@ pub fn sell_goods(
     labour: Res<Labour>,
     mut macro_: ResMut<Macro>,
     mut scratch: ResMut<Scratch>,
+    mut sub_parts: Local<Counters<33>>,
+    mut sum_parts: Local<Counters<2>>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut workers: Query<(&WorkerId, &mut Job, &mut Pay)>,
@@ -151,27 +175,34 @@ pub fn sell_goods(
     let s = &mut *scratch;
 
     // Subscriptions (paid before discretionary spending; a worker who cannot pay drops the plan).
-    s.subscribers.clear();
-    s.subscribers.resize(np, 0);
-    s.subscription_cents.clear();
-    s.subscription_cents.resize(np, 0);
-    let mut sub_tax = 0i128;
-    for (id, mut job, mut pay) in workers.iter_mut() {
+    // Counters: subscribers and cents by provider (up to 16), then the compute tax.
+    let subs = &*sub_parts;
+    workers.par_iter_mut().for_each(|(id, mut job, mut pay)| {
         if !job.tools {
-            continue;
+            return;
         }
         let p = subscription_provider(&setup, id.0);
         let price = (cfg.providers[p].subscription_usd_month * 100.0).round() as i64;
         let tax = (price as f64 * policy.compute_tax).round() as i64;
         if pay.deposits < price + tax {
             job.tools = false;
-            continue;
+            return;
         }
         pay.deposits -= price + tax;
-        s.subscribers[p] += 1;
-        s.subscription_cents[p] += price;
-        sub_tax += tax as i128;
+        let mut v = [0i128; 33];
+        v[p] = 1;
+        v[16 + p] = price as i128;
+        v[32] = tax as i128;
+        count(subs, v);
+    });
+    let totals = take(&mut sub_parts);
+    s.subscribers.clear();
+    s.subscription_cents.clear();
+    for i in 0..np {
+        s.subscribers.push(totals[i] as u64);
+        s.subscription_cents.push(i64::try_from(totals[16 + i]).expect("subscriptions fit in i64 cents"));
     }
+    let sub_tax = totals[32];
     let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
     provs.sort_by_key(|p| p.index);
     for p in provs.iter_mut() {
@@ -192,10 +223,9 @@ pub fn sell_goods(
         let dep = pay.deposits.max(0);
         ((h.worker_mpc_income * pay.income.max(0) as f64 + h.worker_mpc_wealth * dep as f64).round() as i64).min(dep)
     };
-    let mut intended_w = 0i128;
-    for (_, _, pay) in workers.iter() {
-        intended_w += intend(pay) as i128;
-    }
+    let intended = &*sum_parts;
+    workers.par_iter().for_each(|(_, _, pay)| count(intended, [intend(pay) as i128, 0]));
+    let intended_w = take(&mut sum_parts)[0];
     let owners_dep = inst.owners.max(0);
     let intended_o = ((h.owner_mpc_income * inst.owner_income_last.max(0) as f64
         + h.owner_mpc_wealth * owners_dep as f64)
@@ -243,16 +273,16 @@ pub fn sell_goods(
     let fill = if goods_demand > 0.0 { (realised / goods_demand).min(1.0) } else { 0.0 };
 
     // Payments: households pay the filled share of goods spending plus the platform share.
-    let (mut goods_w, mut plat_w) = (0i128, 0i128);
-    for (_, _, mut pay) in workers.iter_mut() {
+    let paid = &*sum_parts;
+    workers.par_iter_mut().for_each(|(_, _, mut pay)| {
         let c = intend(&pay) as f64;
         let g = (fill * (1.0 - platform_share) * c).round() as i64;
         let pl = (platform_share * c).round() as i64;
         pay.deposits -= g + pl;
         pay.income = 0;
-        goods_w += g as i128;
-        plat_w += pl as i128;
-    }
+        count(paid, [g as i128, pl as i128]);
+    });
+    let [goods_w, plat_w] = take(&mut sum_parts);
     let goods_o = (fill * (1.0 - platform_share) * intended_o as f64).round() as i64;
     let plat_o = (platform_share * intended_o as f64).round() as i64;
     let goods_g = (fill * gov as f64).round() as i64;

@@ -7,6 +7,7 @@ use bevy_ecs::prelude::*;
 use crate::accounts::{Ledger, Sector};
 use crate::components::{Job, Pay, Status};
 use crate::resources::{Institutions, Policy, Setup};
+use crate::systems::{Counters, count, take};
 
 /// Pays benefits and basic income, and plans next month's purchases.
 pub fn run_government(
@@ -14,23 +15,23 @@ pub fn run_government(
     policy: Res<Policy>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
+    mut parts: Local<Counters<2>>,
     mut workers: Query<(&Job, &mut Pay)>,
 ) {
     let cfg = &setup.config;
     let wc = &cfg.wages;
     let bi = (policy.basic_income * 100.0).round() as i64;
-    let (mut benefits, mut basic) = (0i128, 0i128);
-    for (job, mut pay) in workers.iter_mut() {
-        let mut get = bi;
-        basic += bi as i128;
+    let local = &*parts;
+    workers.par_iter_mut().for_each(|(job, mut pay)| {
+        let mut b = 0;
         if job.status != Status::Employed && (job.months_unemployed as u32) <= wc.benefit_months {
-            let b = (wc.benefit_replacement * pay.wage as f64 * 100.0).round() as i64;
-            get += b;
-            benefits += b as i128;
+            b = (wc.benefit_replacement * pay.wage as f64 * 100.0).round() as i64;
         }
-        pay.deposits += get;
-        pay.income += get;
-    }
+        pay.deposits += b + bi;
+        pay.income += b + bi;
+        count(local, [b as i128, bi as i128]);
+    });
+    let [benefits, basic] = take(&mut parts);
     let w = setup.weight as i128;
     let benefits = i64::try_from(benefits * w).expect("benefits fit in i64 cents");
     let basic = i64::try_from(basic * w).expect("basic income fits in i64 cents");

@@ -2,6 +2,7 @@
 //! layoffs and quits, retraining, job matching, and workers adopting their own AI tools.
 
 use bevy_ecs::prelude::*;
+use bevy_utils::Parallel;
 use mindmill_config::{LabourConfig, TIERS};
 
 use crate::accounts::{Ledger, Sector};
@@ -10,7 +11,7 @@ use crate::equations::{bass_hazard, matches};
 use crate::init::pick;
 use crate::resources::{Calendar, Institutions, Labour, Policy, Setup, Tally, Tech};
 use crate::rng::{INIT_TICK, Stream};
-use crate::systems::Scratch;
+use crate::systems::{Counters, Scratch, count, take};
 
 /// Productivity gain of a worker's own AI tools: larger for the less skilled
 /// (Brynjolfsson, Li & Raymond 2023: +14% on average, +34% for novices).
@@ -26,52 +27,141 @@ pub fn effective_labour(job: &Job, pay: &Pay, l: &LabourConfig) -> f64 {
     if job.tools { s * (1.0 + tool_boost(s, l)) } else { s }
 }
 
-/// Counts workers by firm, tier and occupation (integer counts; float sums in a fixed
-/// order), and the national labour aggregates.
+/// Fixed-point scale of effective labour in tallies: integer sums make the parallel
+/// reduction exact and independent of how agents are split among threads.
+pub const EFFECTIVE_SCALE: f64 = 1e6;
+
+/// One thread's share of a workforce tally (integers only).
+#[derive(Debug, Default)]
+pub struct TallyPart {
+    headcount: Vec<[u32; TIERS]>,
+    effective: Vec<[i64; TIERS]>,
+    wage_cents: Vec<[i64; TIERS]>,
+    occ_employed: Vec<u32>,
+    occ_unemployed: Vec<u32>,
+    occ_wage_cents: Vec<i64>,
+    employed: [u64; TIERS],
+    unemployed: [u64; TIERS],
+    retraining: [u64; TIERS],
+    tools: [u64; TIERS],
+    tier_wage_cents: [i64; TIERS],
+}
+
+impl TallyPart {
+    fn reset(&mut self, firms: usize, occupations: usize) {
+        for v in [&mut self.occ_employed, &mut self.occ_unemployed] {
+            v.clear();
+            v.resize(occupations, 0);
+        }
+        self.occ_wage_cents.clear();
+        self.occ_wage_cents.resize(occupations, 0);
+        self.headcount.clear();
+        self.headcount.resize(firms, [0; TIERS]);
+        self.effective.clear();
+        self.effective.resize(firms, [0; TIERS]);
+        self.wage_cents.clear();
+        self.wage_cents.resize(firms, [0; TIERS]);
+        self.employed = [0; TIERS];
+        self.unemployed = [0; TIERS];
+        self.retraining = [0; TIERS];
+        self.tools = [0; TIERS];
+        self.tier_wage_cents = [0; TIERS];
+    }
+}
+
+/// Counts workers by firm, tier and occupation, in parallel with integer partial sums,
+/// and the national labour aggregates.
 pub fn tally_workforce(
     setup: Res<Setup>,
     workers: Query<(&Job, &Pay)>,
+    mut parts: Local<Parallel<TallyPart>>,
     mut tally: ResMut<Tally>,
     mut labour: ResMut<Labour>,
 ) {
     let l = &setup.config.labour;
-    let w = setup.weight as f64;
-    let t = &mut *tally;
-    t.headcount.iter_mut().for_each(|x| *x = [0; TIERS]);
-    t.effective.iter_mut().for_each(|x| *x = [0.0; TIERS]);
-    t.wages.iter_mut().for_each(|x| *x = [0.0; TIERS]);
-    t.occ_employed.iter_mut().for_each(|x| *x = 0);
-    t.occ_unemployed.iter_mut().for_each(|x| *x = 0);
-    t.occ_wages.iter_mut().for_each(|x| *x = 0.0);
-    let mut employed = [0u64; TIERS];
-    let mut unemployed = [0u64; TIERS];
-    let mut retraining = [0u64; TIERS];
-    let mut tools = [0u64; TIERS];
-    let mut wage_sum = [0.0f64; TIERS];
-    for (job, pay) in workers.iter() {
-        let k = job.tier as usize;
-        let o = job.occupation as usize;
-        tools[k] += job.tools as u64;
-        match job.status {
-            Status::Employed => {
-                let f = job.employer as usize;
-                t.headcount[f][k] += 1;
-                t.effective[f][k] += effective_labour(job, pay, l) * w;
-                t.wages[f][k] += pay.wage as f64;
-                t.occ_employed[o] += 1;
-                t.occ_wages[o] += pay.wage as f64;
-                employed[k] += 1;
-                wage_sum[k] += pay.wage as f64;
-            }
-            Status::Unemployed => {
-                unemployed[k] += 1;
-                t.occ_unemployed[o] += 1;
-            }
-            Status::Retraining => {
-                retraining[job.retrain_tier as usize] += 1;
-                t.occ_unemployed[o] += 1;
+    let nf = setup.config.run.firms as usize;
+    let no = setup.occupations.len();
+    parts.iter_mut().for_each(|p| p.reset(nf, no));
+    let local = &*parts;
+    workers.par_iter().for_each(|(job, pay)| {
+        local.scope_or(
+            || {
+                let mut p = TallyPart::default();
+                p.reset(nf, no);
+                p
+            },
+            |p| {
+                let k = job.tier as usize;
+                let o = job.occupation as usize;
+                p.tools[k] += job.tools as u64;
+                match job.status {
+                    Status::Employed => {
+                        let f = job.employer as usize;
+                        let cents = (pay.wage as f64 * 100.0).round() as i64;
+                        p.headcount[f][k] += 1;
+                        p.effective[f][k] += (effective_labour(job, pay, l) * EFFECTIVE_SCALE).round() as i64;
+                        p.wage_cents[f][k] += cents;
+                        p.occ_employed[o] += 1;
+                        p.occ_wage_cents[o] += cents;
+                        p.employed[k] += 1;
+                        p.tier_wage_cents[k] += cents;
+                    }
+                    Status::Unemployed => {
+                        p.unemployed[k] += 1;
+                        p.occ_unemployed[o] += 1;
+                    }
+                    Status::Retraining => {
+                        p.retraining[job.retrain_tier as usize] += 1;
+                        p.occ_unemployed[o] += 1;
+                    }
+                }
+            },
+        )
+    });
+    // Merge: integer sums, so the order of the parts does not matter.
+    let mut head = vec![[0u32; TIERS]; nf];
+    let mut eff = vec![[0i64; TIERS]; nf];
+    let mut wage = vec![[0i64; TIERS]; nf];
+    let mut occ_e = vec![0u32; no];
+    let mut occ_u = vec![0u32; no];
+    let mut occ_w = vec![0i64; no];
+    let (mut employed, mut unemployed, mut retraining, mut tools, mut tier_wage) =
+        ([0u64; TIERS], [0u64; TIERS], [0u64; TIERS], [0u64; TIERS], [0i64; TIERS]);
+    for p in parts.iter_mut() {
+        if p.headcount.len() != nf {
+            continue;
+        }
+        for f in 0..nf {
+            for k in 0..TIERS {
+                head[f][k] += p.headcount[f][k];
+                eff[f][k] += p.effective[f][k];
+                wage[f][k] += p.wage_cents[f][k];
             }
         }
+        for o in 0..no {
+            occ_e[o] += p.occ_employed[o];
+            occ_u[o] += p.occ_unemployed[o];
+            occ_w[o] += p.occ_wage_cents[o];
+        }
+        for k in 0..TIERS {
+            employed[k] += p.employed[k];
+            unemployed[k] += p.unemployed[k];
+            retraining[k] += p.retraining[k];
+            tools[k] += p.tools[k];
+            tier_wage[k] += p.tier_wage_cents[k];
+        }
+    }
+    let w = setup.weight as f64;
+    let t = &mut *tally;
+    for f in 0..nf {
+        t.headcount[f] = head[f];
+        t.effective[f] = std::array::from_fn(|k| eff[f][k] as f64 / EFFECTIVE_SCALE * w);
+        t.wages[f] = std::array::from_fn(|k| wage[f][k] as f64 / 100.0);
+    }
+    t.occ_employed.copy_from_slice(&occ_e);
+    t.occ_unemployed.copy_from_slice(&occ_u);
+    for o in 0..no {
+        t.occ_wages[o] = occ_w[o] as f64 / 100.0;
     }
     labour.employed = employed;
     labour.unemployed = unemployed;
@@ -79,7 +169,7 @@ pub fn tally_workforce(
     labour.tools = tools;
     for k in 0..TIERS {
         if employed[k] > 0 {
-            labour.mean_wage[k] = wage_sum[k] / employed[k] as f64;
+            labour.mean_wage[k] = tier_wage[k] as f64 / 100.0 / employed[k] as f64;
         }
     }
 }
@@ -125,6 +215,7 @@ pub fn separate_workers(
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut scratch: ResMut<Scratch>,
+    mut parts: Local<Counters<14>>,
     mut firms: Query<&mut Firm>,
     mut workers: Query<(&WorkerId, &mut Job, &mut Pay)>,
 ) {
@@ -137,21 +228,22 @@ pub fn separate_workers(
         scratch.firm_layoff[f.id as usize] = f.layoff_rate;
     }
     let tier_mean = tech.tier_ceiling_frontier;
-    let mut separations = [0u64; TIERS];
-    let mut retrained = [0u64; TIERS];
-    let mut moved = [0u64; TIERS];
-    let (mut worker_paid, mut gov_paid) = (0i64, 0i64);
     let cost = (l.retrain_cost_usd * 100.0).round() as i64;
     let take_up = l.retrain_probability * (0.5 + policy.retraining_subsidy);
     // Tightness (vacancies per unemployed) of each tier last month, for occupational mobility.
     let tightness: [f64; TIERS] =
         std::array::from_fn(|k| labour.vacancies[k] as f64 / (labour.unemployed[k] as f64).max(1.0));
-    for (id, mut job, mut pay) in workers.iter_mut() {
+    let layoff = &scratch.firm_layoff;
+    let occupation_wage = &labour.occupation_wage;
+    let local = &*parts;
+    // Counters: separations, retrained, moved by tier (3 x 4), worker and government retraining cents.
+    workers.par_iter_mut().for_each(|(id, mut job, mut pay)| {
         let i = id.0 as u64;
+        let mut c = [0i128; 14];
         match job.status {
             Status::Employed => {
                 let k = job.tier as usize;
-                let rate = scratch.firm_layoff[job.employer as usize][k] as f64;
+                let rate = layoff[job.employer as usize][k] as f64;
                 let mut p = l.quit_rate;
                 if rate >= 1.0 {
                     p = 1.0;
@@ -165,7 +257,7 @@ pub fn separate_workers(
                     job.status = Status::Unemployed;
                     job.employer = NO_FIRM;
                     job.months_unemployed = 0;
-                    separations[k] += 1;
+                    c[k] += 1;
                 }
             }
             Status::Unemployed => {
@@ -185,8 +277,8 @@ pub fn separate_workers(
                     job.tier = target as u8;
                     job.months_unemployed = 0;
                     pay.skill *= (1.0 - l.novice_discount) as f32;
-                    pay.wage = (labour.occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
-                    moved[target] += 1;
+                    pay.wage = (occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
+                    c[8 + target] += 1;
                 } else if job.tier == 0
                     && job.months_unemployed as u32 >= l.retrain_after_months
                     && d.uniform(Stream::Retraining, tick, i, 0) < take_up
@@ -197,8 +289,8 @@ pub fn separate_workers(
                     let gov = (cost as f64 * policy.retraining_subsidy).round() as i64;
                     let own = (cost - gov).min(pay.deposits.max(0));
                     pay.deposits -= own;
-                    worker_paid += own;
-                    gov_paid += cost - own;
+                    c[12] += own as i128;
+                    c[13] += (cost - own) as i128;
                 }
             }
             Status::Retraining => {
@@ -213,22 +305,30 @@ pub fn separate_workers(
                     job.status = Status::Unemployed;
                     job.months_unemployed = 0;
                     pay.skill *= (1.0 - l.novice_discount) as f32;
-                    pay.wage = (labour.occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
-                    retrained[k] += 1;
+                    pay.wage = (occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
+                    c[4 + k] += 1;
                 }
             }
         }
-    }
+        if c.iter().any(|x| *x != 0) {
+            count(local, c);
+        }
+    });
+    let c = take(&mut parts);
+    let separations: [u64; TIERS] = std::array::from_fn(|k| c[k] as u64);
+    let retrained: [u64; TIERS] = std::array::from_fn(|k| c[4 + k] as u64);
+    let moved: [u64; TIERS] = std::array::from_fn(|k| c[8 + k] as u64);
+    let (worker_paid, gov_paid) = (c[12], c[13]);
     // Failed firms have shed everyone; they re-enter as new firms.
     for mut f in firms.iter_mut() {
         f.failed = false;
     }
     let w = setup.weight as i128;
-    let spent = (worker_paid as i128 + gov_paid as i128) * w;
-    ledger.record(Sector::Workers, Sector::Clearing, worker_paid as i128 * w);
-    ledger.record(Sector::Government, Sector::Clearing, gov_paid as i128 * w);
+    let spent = (worker_paid + gov_paid) * w;
+    ledger.record(Sector::Workers, Sector::Clearing, worker_paid * w);
+    ledger.record(Sector::Government, Sector::Clearing, gov_paid * w);
     let spent = i64::try_from(spent).expect("retraining spending fits in i64 cents");
-    let gov = i64::try_from(gov_paid as i128 * w).expect("fits");
+    let gov = i64::try_from(gov_paid * w).expect("retraining subsidy fits in i64 cents");
     inst.government -= gov;
     inst.transfers[2] += gov;
     inst.clearing += spent;
@@ -361,8 +461,9 @@ pub fn adopt_tools(
 pub fn recount_workforce(
     setup: Res<Setup>,
     workers: Query<(&Job, &Pay)>,
+    parts: Local<Parallel<TallyPart>>,
     tally: ResMut<Tally>,
     labour: ResMut<Labour>,
 ) {
-    tally_workforce(setup, workers, tally, labour);
+    tally_workforce(setup, workers, parts, tally, labour);
 }
