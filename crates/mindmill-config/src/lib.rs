@@ -208,8 +208,12 @@ pub struct FirmConfig {
     pub max_size_share: f64,
     /// Elasticity of market share to relative price. Default 3.
     pub price_elasticity: f64,
+    /// Elasticity of substitution between the tiers' tasks in production (CES). Default 0.5.
+    pub task_elasticity: f64,
     /// Adaptive weight of demand expectations per month. Default 0.3.
     pub expectation_weight: f64,
+    /// Plans exceed last month's output by at most this share. Default 0.1.
+    pub max_expansion: f64,
     /// Share of deposits above the buffer paid as dividends each month. Default 0.9.
     pub dividend_payout: f64,
     /// Deposits kept, months of costs. Default 2.
@@ -242,6 +246,8 @@ pub struct AdoptionConfig {
     pub sector_sensitivity: f64,
     /// AI is adopted for a task when its cost is below wage / cost_margin. Default 1.
     pub cost_margin: f64,
+    /// Monthly share of AI tasks moved back to people while AI costs more than the wage. Default 0.05.
+    pub reversal_rate: f64,
     /// Tier B worker-months of oversight per AI worker-month at start. Default 0.15.
     pub reinstatement_rate: f64,
     /// Capability OOMs over which oversight needs fall by a factor e. Default 2.
@@ -300,6 +306,8 @@ pub struct LabourConfig {
 pub struct WageConfig {
     /// Indexation to consumer-price inflation. Default 1 (Dosi et al. 2017).
     pub psi_cpi: f64,
+    /// Share of falling consumer prices passed to wages (0 = downward nominal rigidity). Default 0.
+    pub deflation_indexation: f64,
     /// Pass-through of labour productivity growth. Default 1.
     pub psi_productivity: f64,
     /// Elasticity of wages to the tier unemployment rate. Default -0.1 (Blanchflower & Oswald 1994).

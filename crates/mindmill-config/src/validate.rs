@@ -137,7 +137,15 @@ pub(crate) fn check(c: &Config) -> Check {
         return fail("firms.max_size_share", f.max_size_share, "a share above 0 and at most 1");
     }
     range("firms.price_elasticity", f.price_elasticity, 0.0, 50.0)?;
+    if !(f.task_elasticity > 0.05 && f.task_elasticity <= 0.95) {
+        return fail(
+            "firms.task_elasticity",
+            f.task_elasticity,
+            "a number above 0.05 and at most 0.95 (tasks are complements)",
+        );
+    }
     unit("firms.expectation_weight", f.expectation_weight)?;
+    range("firms.max_expansion", f.max_expansion, 0.0, 1.0)?;
     unit("firms.dividend_payout", f.dividend_payout)?;
     range("firms.cash_buffer_months", f.cash_buffer_months, 0.0, 120.0)?;
     range("firms.exit_months", f.exit_months, 0.0, 120.0)?;
@@ -152,6 +160,7 @@ pub(crate) fn check(c: &Config) -> Check {
     range("adoption.bass_q", a.bass_q, 0.0, 12.0)?;
     range("adoption.sector_sensitivity", a.sector_sensitivity, 0.0, 5.0)?;
     range("adoption.cost_margin", a.cost_margin, 0.01, 100.0)?;
+    unit("adoption.reversal_rate", a.reversal_rate)?;
     range("adoption.reinstatement_rate", a.reinstatement_rate, 0.0, 5.0)?;
     positive("adoption.reinstatement_decay_oom", a.reinstatement_decay_oom)?;
     for (i, v) in a.regulation_cap.iter().enumerate() {
@@ -184,6 +193,7 @@ pub(crate) fn check(c: &Config) -> Check {
 
     let w = &c.wages;
     range("wages.psi_cpi", w.psi_cpi, 0.0, 2.0)?;
+    unit("wages.deflation_indexation", w.deflation_indexation)?;
     range("wages.psi_productivity", w.psi_productivity, 0.0, 2.0)?;
     range("wages.psi_unemployment", w.psi_unemployment, -2.0, 0.0)?;
     non_negative("wages.minimum_wage_usd_month", w.minimum_wage_usd_month)?;

@@ -170,7 +170,9 @@ pub struct Macro {
     pub inflation: f64,
     /// Real output per employed worker (index), this month.
     pub productivity: f64,
-    /// Monthly growth of productivity, smoothed.
+    /// Effective labour (skill x own-tools boost) per employed worker.
+    pub human_productivity: f64,
+    /// Monthly growth of human productivity, smoothed (the wage rule's productivity term).
     pub productivity_growth: f64,
     /// Share of people using generative AI.
     pub chat_adoption: f64,

@@ -211,3 +211,36 @@ fn print_tiers() {
         );
     }
 }
+
+#[test]
+#[ignore = "debugging aid: prints the firms with the largest plans"]
+fn print_big_firms() {
+    let mut c = Config::baseline();
+    c.wages.psi_cpi = 0.5;
+    let mut sim = Simulation::new(c, 0);
+    for t in 0..70 {
+        sim.step().unwrap();
+        if t >= 36 && t % 3 == 0 {
+            let w = sim.world_mut();
+            let mut q = w.query::<&Firm>();
+            let mut v: Vec<Firm> = q.iter(w).cloned().collect();
+            v.sort_by(|a, b| b.expected_demand.total_cmp(&a.expected_demand));
+            for f in v.iter().take(2) {
+                println!(
+                    "t={t} id={} Q={:.3e} Y={:.3e} d={:.3e} p={:.3e} mu={:.2} tau={:?} phi={:?} ov={:.3} ai={:.3e} prov={}",
+                    f.id,
+                    f.expected_demand,
+                    f.output,
+                    f.demand,
+                    f.price,
+                    f.markup,
+                    f.tasks_per_unit,
+                    f.ai_share,
+                    f.oversight_per_unit,
+                    f.ai_units,
+                    f.provider
+                );
+            }
+        }
+    }
+}

@@ -72,7 +72,10 @@ pub fn adopt_ai(
             let wage = if persons > 0.0 { tally.wages[id][k] / persons } else { labour.mean_wage[k] };
             if f.ai_share[k] > ceiling {
                 f.ai_share[k] = ceiling;
-            } else if unit_price * a.cost_margin < wage {
+            } else if unit_price * a.cost_margin >= wage {
+                // AI dearer than the wage: tasks drift back to people.
+                f.ai_share[k] *= 1.0 - a.reversal_rate;
+            } else {
                 let h = (bass_hazard(a.bass_p, a.bass_q, labour.adoption_ratio[k]) * f.sector_speed).min(1.0);
                 f.ai_share[k] += h * (ceiling - f.ai_share[k]);
             }

@@ -97,27 +97,36 @@ pub fn produce(
     let mut rev_api = vec![0i64; np];
     let mut rev_ent = vec![0i64; np];
     let mut tax_sum = 0i64;
+    let sigma = setup.config.firms.task_elasticity;
+    let rho = (sigma - 1.0) / sigma;
     for mut f in firms.iter_mut() {
         let id = f.id as usize;
         let q = f.expected_demand;
         let p = f.provider as usize;
-        let mut y = q;
+        // Output is a CES aggregate (Acemoglu & Restrepo 2018) over task groups: in each
+        // tier, the tasks humans do and the tasks AI does. A group's coverage is the share
+        // of its requirement at planned output that is met; firms produce at most their plan.
         let mut per_unit_ai = 0.0;
+        let mut total_tau = 0.0;
+        let mut acc = 0.0;
         for k in 0..TIERS {
             let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
             if tau <= 0.0 {
                 continue;
             }
             let phi = f.ai_share[k];
-            let human = tally.effective[id][k];
-            if phi < 1.0 {
-                y = y.min(human / ((1.0 - phi) * tau));
+            let need = (1.0 - phi) * tau * q;
+            if need > 0.0 {
+                let human = (tally.effective[id][k] / need).clamp(1e-9, 1.0);
+                acc += (1.0 - phi) * tau * human.powf(rho);
             }
             if phi > 0.0 {
-                y = y.min(q * served[p]);
+                acc += phi * tau * served[p].max(1e-9).powf(rho);
             }
+            total_tau += tau;
             per_unit_ai += phi * tau;
         }
+        let y = if total_tau > 0.0 { q * (acc / total_tau).powf(1.0 / rho) } else { 0.0 };
         let y = y.max(0.0);
         let units = per_unit_ai * y;
         let price = if f.enterprise { ent[p] } else { api[p] };
@@ -133,7 +142,8 @@ pub fn produce(
         f.ai_bill = bill + tax;
         f.ai_units = units;
         f.output = y;
-        if y > 0.0 {
+        // A firm without staff (a refounded entrant) keeps its price until it produces.
+        if y > 1e-6 * q && f.wage_bill > 0 {
             let unit_cost = (f.wage_bill + f.ai_bill) as f64 / 100.0 / y;
             let target = (1.0 + f.markup) * unit_cost;
             f.price = 0.5 * f.price + 0.5 * target;
@@ -158,6 +168,7 @@ pub fn sell_goods(
     setup: Res<Setup>,
     policy: Res<Policy>,
     labour: Res<Labour>,
+    tally: Res<Tally>,
     mut macro_: ResMut<Macro>,
     mut scratch: ResMut<Scratch>,
     mut sub_parts: Local<Counters<33>>,
@@ -254,10 +265,15 @@ pub fn sell_goods(
             sold[i] = (demand_cents[i] / (100.0 * f.price)).min(f.output);
             value[i] = sold[i] * f.price * 100.0;
         }
-        // Second round: unmet demand spills to firms with spare output.
-        let unmet = goods_demand - value.iter().sum::<f64>();
-        let spare: f64 = fs.iter().enumerate().filter(|(i, f)| sold[*i] < f.output).map(|(i, _)| s.weights[i]).sum();
-        if unmet > 0.0 && spare > 0.0 {
+        // Unmet demand spills over to firms with spare output, in proportion to their
+        // competitiveness, until it is placed or no firm has output left.
+        for _ in 0..50 {
+            let unmet = goods_demand - value.iter().sum::<f64>();
+            let spare: f64 =
+                fs.iter().enumerate().filter(|(i, f)| sold[*i] < f.output).map(|(i, _)| s.weights[i]).sum();
+            if unmet <= 1e-6 * goods_demand || spare <= 0.0 {
+                break;
+            }
             for (i, f) in fs.iter().enumerate() {
                 if sold[i] < f.output {
                     let extra = unmet * s.weights[i] / spare;
@@ -348,7 +364,10 @@ pub fn sell_goods(
         }
         let y = f.output;
         let d = f.demand;
-        f.expected_demand += fc.expectation_weight * (d - f.expected_demand);
+        // Adaptive expectations; plans grow at most `max_expansion` a month above output.
+        let planned = f.expected_demand;
+        f.expected_demand += fc.expectation_weight * (d - planned);
+        f.expected_demand = f.expected_demand.min((1.0 + fc.max_expansion) * y.max(planned));
         if d > 1.02 * y {
             f.markup = (f.markup + fc.markup_adjust).min(fc.markup_max);
         } else if d < 0.95 * y {
@@ -388,12 +407,18 @@ pub fn sell_goods(
     }
     let employed: u64 = labour.employed.iter().sum();
     if employed > 0 {
-        let prod = output / (employed as f64 * setup.weight as f64);
-        if m.productivity > 0.0 && m.output > 0.0 {
-            let g = prod / m.productivity - 1.0;
+        let persons = employed as f64 * setup.weight as f64;
+        m.productivity = output / persons;
+        // The wage rule passes on the productivity of human work (skill and own AI tools),
+        // not output per worker: tasks moved to AI raise the latter without raising what a
+        // worker does in an hour.
+        let effective: f64 = tally.effective.iter().map(|e| e.iter().sum::<f64>()).sum();
+        let human = effective / persons;
+        if m.human_productivity > 0.0 {
+            let g = human / m.human_productivity - 1.0;
             m.productivity_growth = 0.7 * m.productivity_growth + 0.3 * g.clamp(-0.05, 0.05);
         }
-        m.productivity = prod;
+        m.human_productivity = human;
     }
     m.output = output;
     m.sales = nominal / 100.0;

@@ -8,7 +8,8 @@ use crate::components::Provider;
 use crate::equations::markup;
 use crate::resources::{Setup, Tech};
 
-/// Sets a provider's markup and API, enterprise prices (USD per unit of AI work).
+/// Sets a provider's markup and API, enterprise prices (USD per unit of AI work), using
+/// last month's served share for the scarcity factor.
 pub fn price(p: &mut Provider, tech: &Tech, cfg: &Config) {
     let pc = &cfg.providers[p.index as usize];
     p.markup = match p.kind {
@@ -16,7 +17,10 @@ pub fn price(p: &mut Provider, tech: &Tech, cfg: &Config) {
         _ => markup(pc.markup_max, p.capability - tech.open_weight),
     };
     let unit_cost = p.cost_per_flop * p.flop_per_unit;
-    p.api_price = unit_cost * (1.0 + p.markup);
+    // Scarcity: when last month's demand exceeded capacity, prices rise in proportion to the
+    // excess (the served share), so shortages are rationed by price and earn rents.
+    let scarcity = 1.0 / p.served_share.clamp(0.05, 1.0);
+    p.api_price = unit_cost * (1.0 + p.markup) * scarcity;
     p.enterprise_price = p.api_price * (1.0 - pc.enterprise_discount);
 }
 

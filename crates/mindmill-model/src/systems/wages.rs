@@ -10,6 +10,10 @@ use crate::equations::{capped_wage, wage_rule};
 use crate::resources::{Labour, Macro, Policy, Setup, Tech};
 use crate::systems::workers::tool_boost;
 
+/// Floor of tier unemployment in the wage rule's log change (frictional unemployment never
+/// vanishes; without a floor one vacancy-driven month would move wages without bound).
+const U_FLOOR: f64 = 0.005;
+
 /// Updates the occupation wage indices and the national adoption ratios.
 pub fn update_wages(
     setup: Res<Setup>,
@@ -49,8 +53,8 @@ pub fn update_wages(
     for k in 0..TIERS {
         let n = (labour.employed[k] + labour.unemployed[k]) as f64;
         if n > 0.0 {
-            let u = (labour.unemployed[k] as f64 / n).max(1e-3);
-            let old = labour.unemployment_rate[k].max(1e-3);
+            let u = (labour.unemployed[k] as f64 / n).max(U_FLOOR);
+            let old = labour.unemployment_rate[k].max(U_FLOOR);
             let new = 0.7 * old + 0.3 * u;
             dlog_u[k] = (new / old).ln();
             labour.unemployment_rate[k] = new;
@@ -60,10 +64,13 @@ pub fn update_wages(
     let ai_cost = providers.iter().filter(|p| p.api_price > 0.0).map(|p| p.api_price).fold(f64::INFINITY, f64::min)
         * (1.0 + policy.compute_tax);
     let psi = [w.psi_cpi, w.psi_productivity, w.psi_unemployment];
+    // Downward nominal rigidity: falling prices pass to wages only in part.
+    let pi = macro_.inflation;
+    let indexed = if pi >= 0.0 { pi } else { w.deflation_indexation * pi };
     let lab = &mut *labour;
     for (o, spec) in setup.occupations.iter().enumerate() {
         let k = spec.tier as usize;
-        let v = wage_rule(lab.occupation_value[o], macro_.inflation, macro_.productivity_growth, dlog_u[k], psi);
+        let v = wage_rule(lab.occupation_value[o], indexed, macro_.productivity_growth, dlog_u[k], psi);
         lab.occupation_value[o] = v.max(w.minimum_wage_usd_month);
         let exposed = tech.automatable_frontier[o] as f64 * lab.adoption_ratio[k];
         let capped = if w.compute_ceiling && ai_cost.is_finite() { capped_wage(v, exposed, ai_cost) } else { v };
