@@ -166,6 +166,11 @@ pub fn record_tick(
         pt.f64("depreciation_usd_month", p.depreciation);
         pt.f64("training_flop_month", p.training_ring[(tick % 12) as usize]);
         pt.f64("free_user_cost_usd_month", p.free_user_cost);
+        // Costs of the fleet split by use: the training share of energy and depreciation.
+        let fleet_cost = p.energy_cost as f64 * USD + p.depreciation;
+        let train_share = cfg.providers[p.index as usize].training_share;
+        pt.f64("training_cost_usd_month", fleet_cost * train_share);
+        pt.f64("inference_cost_usd_month", fleet_cost * (1.0 - train_share));
         pt.f64("capex_usd_month", p.capex as f64 * USD);
         pt.f64("tax_usd_month", p.tax as f64 * USD);
         pt.f64("capital_raised_usd_month", p.capital_raised as f64 * USD);
