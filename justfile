@@ -22,6 +22,6 @@ lint:
     cargo fmt --all -- --check
     cargo clippy --release --workspace --all-targets
 
-# Print the calibration trajectory of a 20,000-worker run (slow in debug builds).
+# Print the baseline's yearly trajectory and tier dynamics.
 trajectory:
-    cargo test --release -p mindmill-model --test model print_trajectory -- --ignored --nocapture
+    cargo run --release -p mindmill-model --example trajectory

@@ -56,60 +56,6 @@ fn same_seed_same_tables_other_seed_other_tables() {
     assert_ne!(a, run(2));
 }
 
-#[test]
-#[ignore = "prints a baseline trajectory for calibration work"]
-fn print_trajectory() {
-    let mut c = Config::baseline();
-    if let Ok(path) = std::env::var("MINDMILL_CONFIG") {
-        c = Config::from_file(std::path::Path::new(&path)).unwrap();
-    }
-    let mut sim = Simulation::new(c, 0);
-    sim.run(|_| {}).unwrap();
-    let a = sim.tables()[0];
-    let cols = [
-        "unemployment_rate",
-        "labour_share",
-        "wage_a_usd_month",
-        "wage_b_usd_month",
-        "wage_c_usd_month",
-        "wage_m_usd_month",
-        "automation_share_a",
-        "automation_share_b",
-        "automation_share_c",
-        "price_level",
-        "gdp_usd_month",
-        "provider_cumulative_cash_flow_usd",
-        "ai_price_usd_per_unit_frontier",
-        "ai_price_usd_per_unit_cheapest",
-        "capability_frontier_log10_flop",
-        "datacenter_gpus_h100e",
-        "rate_of_surplus_value",
-        "unmet_demand_share",
-        "government_balance_usd",
-        "provider_capex_usd_month",
-        "output_units",
-        "provider_revenue_api_usd_month",
-        "provider_revenue_enterprise_usd_month",
-        "provider_revenue_subscription_usd_month",
-        "firm_exits",
-    ];
-    for t in (0..a.rows()).step_by(6) {
-        let row: Vec<String> = cols
-            .iter()
-            .filter(|c| matches!(a.column(c), Some(mindmill_model::Values::F64(_))))
-            .map(|c| format!("{}={:.3e}", short(c), a.f64s(c)[t]))
-            .collect();
-        println!("t={t} {}", row.join(" "));
-    }
-}
-
-fn short(c: &str) -> String {
-    c.replace("_usd_month", "")
-        .replace("automation_share", "as")
-        .replace("provider_", "p_")
-        .replace("unemployment_rate", "u")
-}
-
 fn run(c: Config) -> Table {
     let mut sim = Simulation::new(c, 0);
     sim.run(|_| {}).expect("accounts hold");
@@ -179,68 +125,33 @@ fn cheaper_ai_lowers_the_price_of_a_unit_of_work() {
 }
 
 #[test]
-#[ignore = "prints tier dynamics for calibration work"]
-fn print_tiers() {
-    let mut c = Config::baseline();
-    if let Ok(path) = std::env::var("MINDMILL_CONFIG") {
-        c = Config::from_file(std::path::Path::new(&path)).unwrap();
-    }
-    let mut sim = Simulation::new(c, 0);
-    sim.run(|_| {}).unwrap();
-    let t = sim.tables()[1];
-    let tier = match t.column("tier") {
-        Some(mindmill_model::Values::Str(v)) => v.clone(),
-        _ => unreachable!(),
-    };
-    for r in (0..t.rows()).filter(|r| (r / 4) % 12 == 0) {
-        let g = |c: &str| t.f64s(c)[r];
-        println!(
-            "t={:3} {} emp={:.2e} u={:.3} vac={:.2e} hires={:.2e} sep={:.2e} retr={:.2e} wage={:.0} auto={:.3} adopt={:.3} ceil={:.3}",
-            r / 4,
-            tier[r],
-            g("employed_persons"),
-            g("unemployment_rate"),
-            g("vacancies"),
-            g("hires_persons"),
-            g("separations_persons"),
-            g("retraining_persons"),
-            g("mean_wage_usd_month"),
-            g("automation_share"),
-            g("adoption_ratio"),
-            g("automatable_share_frontier")
-        );
-    }
+fn scheduled_regulation_stops_automation_from_its_month() {
+    let mut c = small(3000, 3);
+    c.events = vec![mindmill_config::Event {
+        month: 12,
+        kind: mindmill_config::EventKind::Regulation,
+        value: 0.0,
+        tier: Some("A".into()),
+    }];
+    let a = run(c);
+    let s = a.f64s("automation_share_a");
+    assert!(s[11] > 0.0, "automation before the ban: {}", s[11]);
+    assert!(s[12..].iter().all(|x| *x == 0.0), "tier A automation after the ban: {:?}", &s[12..15]);
 }
 
 #[test]
-#[ignore = "debugging aid: prints the firms with the largest plans"]
-fn print_big_firms() {
-    let mut c = Config::baseline();
-    c.wages.psi_cpi = 0.5;
-    let mut sim = Simulation::new(c, 0);
-    for t in 0..70 {
-        sim.step().unwrap();
-        if t >= 36 && t % 3 == 0 {
-            let w = sim.world_mut();
-            let mut q = w.query::<&Firm>();
-            let mut v: Vec<Firm> = q.iter(w).cloned().collect();
-            v.sort_by(|a, b| b.expected_demand.total_cmp(&a.expected_demand));
-            for f in v.iter().take(2) {
-                println!(
-                    "t={t} id={} Q={:.3e} Y={:.3e} d={:.3e} p={:.3e} mu={:.2} tau={:?} phi={:?} ov={:.3} ai={:.3e} prov={}",
-                    f.id,
-                    f.expected_demand,
-                    f.output,
-                    f.demand,
-                    f.price,
-                    f.markup,
-                    f.tasks_per_unit,
-                    f.ai_share,
-                    f.oversight_per_unit,
-                    f.ai_units,
-                    f.provider
-                );
-            }
-        }
-    }
+fn basic_income_event_raises_transfers() {
+    let base = run(small(3000, 2));
+    let mut c = small(3000, 2);
+    c.events = vec![mindmill_config::Event {
+        month: 6,
+        kind: mindmill_config::EventKind::BasicIncome,
+        value: 300.0,
+        tier: None,
+    }];
+    let bi = run(c);
+    let (b, t) = (base.f64s("transfers_usd_month"), bi.f64s("transfers_usd_month"));
+    assert_eq!(b[5], t[5], "identical before the event");
+    // 300 USD x 140.9 M people is about 42 bn USD a month more.
+    assert!(t[6] - b[6] > 40e9, "{} vs {}", t[6], b[6]);
 }

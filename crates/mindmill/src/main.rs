@@ -141,6 +141,9 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         config.run.years = y;
     }
     config.validate("command line")?;
+    if args.threads > 256 {
+        bail!("--threads {} is not allowed: use 0 (all cores) or a number up to 256", args.threads);
+    }
     let name = args
         .config
         .as_deref()

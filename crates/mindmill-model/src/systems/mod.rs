@@ -20,8 +20,6 @@ pub mod workers;
 /// Per-tick working buffers reused across ticks so that hot systems allocate nothing.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Scratch {
-    /// Per firm: gross wages (cents per person summed over its workers).
-    pub firm_gross: Vec<i64>,
     /// Per firm: layoff rate by tier and a failed flag, copied for worker loops.
     pub firm_layoff: Vec<[f32; mindmill_config::TIERS]>,
     /// Per provider: paying subscribers (agents).
