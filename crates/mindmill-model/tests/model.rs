@@ -155,3 +155,19 @@ fn basic_income_event_raises_transfers() {
     // 300 USD x 140.9 M people is about 42 bn USD a month more.
     assert!(t[6] - b[6] > 40e9, "{} vs {}", t[6], b[6]);
 }
+
+#[test]
+fn a_century_at_small_size_stays_finite_and_consistent() {
+    // 100 years monthly: the accounts are checked every tick (integer cents, no drift) and
+    // every state must stay finite; the economy must neither collapse nor explode.
+    let a = run(small(1500, 100));
+    assert_eq!(a.rows(), 1200);
+    let last = a.rows() - 1;
+    for c in ["gdp_usd_month", "price_level", "labour_share", "unemployment_rate"] {
+        assert!(a.f64s(c).iter().all(|x| x.is_finite()), "{c} not finite");
+    }
+    let p = a.f64s("price_level")[last];
+    assert!((0.01..100.0).contains(&p), "price level {p} after a century");
+    let u = a.f64s("unemployment_rate")[last];
+    assert!(u < 0.5, "unemployment {u} after a century");
+}

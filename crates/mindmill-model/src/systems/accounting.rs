@@ -3,7 +3,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::accounts::{Breach, Ledger, SECTORS, Sector, check_ledger};
+use crate::accounts::{AccountingError, Breach, Ledger, SECTORS, Sector, check_ledger};
 use crate::components::{Firm, Pay, Provider};
 use crate::resources::{Accounts, Calendar, Institutions, Setup};
 use crate::systems::{Counters, count, take};
@@ -84,4 +84,28 @@ pub fn check_accounts(
     a.subscriptions = subs;
     let real: f64 = firms.iter().map(|f| f.sold).sum();
     a.price_gain = real - sales;
+
+    // Numbers must stay numbers: the first non-finite firm state or account stops the run.
+    if breach.0.is_none() {
+        let bad_firm = firms.iter().find(|f| {
+            !(f.price.is_finite() && f.expected_demand.is_finite() && f.output.is_finite() && f.markup.is_finite())
+                || f.price < 0.0
+                || f.output < 0.0
+        });
+        if let Some(f) = bad_firm {
+            breach.0 = Some(AccountingError {
+                tick: cal.tick,
+                message: format!(
+                    "firm {} has a non-finite or negative state: price {}, plan {}, output {}, markup {}",
+                    f.id, f.price, f.expected_demand, f.output, f.markup
+                ),
+            });
+        } else if let Some((name, v)) =
+            [("gdp", a.gdp), ("surplus", a.surplus), ("constant capital", a.constant_capital)]
+                .into_iter()
+                .find(|(_, v)| !v.is_finite())
+        {
+            breach.0 = Some(AccountingError { tick: cal.tick, message: format!("national account `{name}` is {v}") });
+        }
+    }
 }
