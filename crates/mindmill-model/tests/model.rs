@@ -171,3 +171,42 @@ fn a_century_at_small_size_stays_finite_and_consistent() {
     let u = a.f64s("unemployment_rate")[last];
     assert!(u < 0.5, "unemployment {u} after a century");
 }
+
+/// Columns and ticks pinned by the fixed-seed reference run.
+const REFERENCE_COLUMNS: [&str; 8] = [
+    "unemployment_rate",
+    "labour_share",
+    "price_level",
+    "gdp_usd_month",
+    "wage_a_usd_month",
+    "wage_c_usd_month",
+    "automation_share_a",
+    "provider_cumulative_cash_flow_usd",
+];
+
+#[test]
+fn fixed_seed_reference_run_is_unchanged() {
+    // A regression guard (BeforeIT.jl practice): any change in model behaviour changes these
+    // numbers. After an intended change, rerun with MINDMILL_BLESS=1 and commit the new file
+    // with a note in docs/MODEL.md.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/reference/small_run.txt");
+    let a = run(small(3000, 3));
+    let mut text = String::new();
+    for t in [0usize, 11, 23, 35] {
+        for c in REFERENCE_COLUMNS {
+            text.push_str(&format!("{t} {c} {:.12e}\n", a.f64s(c)[t]));
+        }
+    }
+    if std::env::var("MINDMILL_BLESS").is_ok() {
+        std::fs::write(&path, &text).unwrap();
+        return;
+    }
+    let want = std::fs::read_to_string(&path).expect("reference file; create it with MINDMILL_BLESS=1");
+    for (got, want) in text.lines().zip(want.lines()) {
+        let g: f64 = got.rsplit(' ').next().unwrap().parse().unwrap();
+        let w: f64 = want.rsplit(' ').next().unwrap().parse().unwrap();
+        let same_key = got.rsplit_once(' ').unwrap().0 == want.rsplit_once(' ').unwrap().0;
+        assert!(same_key && (g - w).abs() <= 1e-9 * w.abs().max(1e-12), "reference drift: got `{got}`, want `{want}`");
+    }
+    assert_eq!(text.lines().count(), want.lines().count());
+}
