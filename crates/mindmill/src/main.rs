@@ -29,8 +29,8 @@ enum Command {
     /// Run one simulation and write its Parquet files.
     ///
     /// Examples:
-    ///   mindmill run                                   # the baseline, seed 42
-    ///   mindmill run configs/scenarios/x.toml --seed 7 # a scenario, another seed
+    ///   mindmill run                        # the baseline, seed 42
+    ///   mindmill run configs/scenarios/algorithmic_breakthrough.toml --seed 7
     ///   mindmill run --workers 20000 --years 5 --out outputs/quick
     ///
     /// A config file names only what it changes from configs/baseline.toml.
@@ -38,6 +38,7 @@ enum Command {
     /// and workers_sample Parquet files (with the resolved config, seed and version
     /// in their metadata) and run.json (timings; the only file that varies between
     /// identical runs). An existing run folder is kept unless --force is given.
+    #[command(verbatim_doc_comment)]
     Run(RunArgs),
     /// Validate a config file without running it.
     ///
