@@ -120,7 +120,7 @@ pub struct TechnologyConfig {
     pub c_delegation_cap: f64,
     /// Growth of FLOP/s per dollar of new GPUs, factor per year. Default 1.31 (Epoch).
     pub flops_per_dollar_growth: f64,
-    /// Growth of FLOP/s per watt of new GPUs, factor per year. Default 1.40 (Epoch).
+    /// Growth of FLOP/s per watt of new GPUs, factor per year. Default 1.61 (Epoch, fitted by `mindmill calibrate`).
     pub flops_per_watt_growth: f64,
     /// Algorithmic efficiency of training, factor per year. Default 3.0 (Epoch).
     pub training_efficiency_growth: f64,

@@ -204,3 +204,22 @@ mod tests {
         assert!(fin.lm_aiie > agr.lm_aiie);
     }
 }
+
+/// Epoch AI data sets used for calibration (CC BY 4.0, "Epoch AI, epoch.ai"), verbatim CSV.
+/// Sources and commits are listed in `data/ATTRIBUTION.md`.
+pub mod epoch {
+    /// GPUs with launch price, FP32 FLOP/s and TDP, 2003-2023 (training-cost-trends).
+    pub const GPU_PRICE_PERFORMANCE: &str = include_str!("../data/epoch_gpu_price_performance.csv");
+    /// ML accelerators, 2008-2026 (Epoch ML hardware).
+    pub const ML_HARDWARE: &str = include_str!("../data/epoch_ml_hardware.csv");
+    /// Purchase and cloud rental prices, 2010-2025.
+    pub const HARDWARE_PRICES: &str = include_str!("../data/epoch_hardware_prices.csv");
+    /// Cumulative AI chip shipments by designer and quarter.
+    pub const CHIP_STOCK: &str = include_str!("../data/epoch_ai_chip_stock_cumulative.csv");
+    /// GPU clusters (AI supercomputers), 2010-2030.
+    pub const GPU_CLUSTERS: &str = include_str!("../data/epoch_gpu_clusters.csv");
+    /// Fitted yearly price declines of fixed LLM capability.
+    pub const LLM_PRICE_DECLINE: &str = include_str!("../data/epoch_llm_price_decline_rates.csv");
+    /// Notable ML systems with training compute.
+    pub const MODELS_COMPUTE: &str = include_str!("../data/epoch_ai_models_compute.csv");
+}

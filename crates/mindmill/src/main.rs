@@ -48,6 +48,15 @@ enum Command {
         /// Config file (TOML) to check.
         config: PathBuf,
     },
+    /// Fit the technology and energy parameters to the shipped data and check the start.
+    ///
+    /// Prints, for each calibrated quantity, the fitted value, its target and source, and
+    /// the baseline's parameter. Exit code 1 if a fit misses its target or the config's
+    /// parameter differs from the fitted value.
+    Calibrate {
+        /// Config to check (default: the baseline).
+        config: Option<PathBuf>,
+    },
     /// Print a config: the built-in baseline, or a file merged over it (resolved).
     Config {
         /// Config file to resolve; without it, the baseline is printed verbatim.
@@ -88,6 +97,7 @@ fn main() -> ExitCode {
         Command::Run(args) => run(args),
         Command::Check { config } => check(&config),
         Command::Config { config } => show_config(config.as_deref()),
+        Command::Calibrate { config } => calibrate(config.as_deref()),
     };
     match result {
         Ok(code) => code,
@@ -117,6 +127,18 @@ fn check(path: &Path) -> Result<ExitCode> {
         c.events.len()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn calibrate(path: Option<&Path>) -> Result<ExitCode> {
+    let config = load(path)?;
+    let fits = mindmill_calibrate::calibrate(&config);
+    print!("{}", mindmill_calibrate::table(&fits));
+    println!();
+    for f in &fits {
+        println!("- {}: {}", f.quantity, f.source);
+    }
+    let ok = fits.iter().all(|f| f.passes() && f.baseline_on_fit());
+    Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
 fn show_config(path: Option<&Path>) -> Result<ExitCode> {

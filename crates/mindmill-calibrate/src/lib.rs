@@ -1,0 +1,457 @@
+//! Calibration: fits the technology and energy parameters of the baseline to the shipped
+//! Epoch AI and EIA data with small, documented procedures, and measures the model's
+//! starting state against its targets (exposure, labour share, unemployment).
+//!
+//! `mindmill calibrate` prints the table; a test requires that the baseline's parameters
+//! equal the fitted values, so the baseline starts on the data.
+
+use mindmill_config::Config;
+use mindmill_data::epoch;
+use mindmill_model::Simulation;
+use mindmill_model::components::{Job, Pay};
+
+/// One calibrated quantity.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Fit {
+    /// What is measured.
+    pub quantity: &'static str,
+    /// Unit of `value` and `target`.
+    pub unit: &'static str,
+    /// Fitted or measured value.
+    pub value: f64,
+    /// Target from the literature or the data's documented summary.
+    pub target: f64,
+    /// Allowed relative (or, for shares, absolute) deviation for a pass.
+    pub tolerance: f64,
+    /// Whether `tolerance` is absolute.
+    pub absolute: bool,
+    /// Source of data and target.
+    pub source: &'static str,
+    /// The config key this value sets, if any.
+    pub parameter: Option<&'static str>,
+    /// The baseline's value of that key.
+    pub baseline: Option<f64>,
+}
+
+impl Fit {
+    /// Within tolerance of the target.
+    pub fn passes(&self) -> bool {
+        let d = (self.value - self.target).abs();
+        if self.absolute { d <= self.tolerance } else { d <= self.tolerance * self.target.abs() }
+    }
+
+    /// The baseline equals the fitted value (to 2%), when the fit sets a parameter.
+    pub fn baseline_on_fit(&self) -> bool {
+        self.parameter.is_none() || self.baseline.is_none_or(|b| (b - self.value).abs() <= 0.02 * self.value.abs())
+    }
+}
+
+/// Records of a CSV text as (header -> value) lookups.
+struct Csv {
+    headers: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
+impl Csv {
+    fn parse(text: &str) -> Csv {
+        let mut r = csv::Reader::from_reader(text.as_bytes());
+        let headers = r.headers().expect("shipped CSV has headers").iter().map(str::to_string).collect();
+        let rows = r.records().map(|x| x.expect("shipped CSV parses").iter().map(str::to_string).collect()).collect();
+        Csv { headers, rows }
+    }
+
+    fn col(&self, name: &str) -> usize {
+        self.headers.iter().position(|h| h == name).unwrap_or_else(|| panic!("column {name}"))
+    }
+
+    fn num(row: &[String], i: usize) -> Option<f64> {
+        row.get(i).and_then(|s| s.trim().replace('$', "").replace(',', "").parse::<f64>().ok())
+    }
+}
+
+/// Fractional year of an ISO date (YYYY-MM-DD...).
+fn year_of(s: &str) -> Option<f64> {
+    let y: f64 = s.get(0..4)?.parse().ok()?;
+    let m: f64 = s.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(7.0);
+    let d: f64 = s.get(8..10).and_then(|d| d.parse().ok()).unwrap_or(15.0);
+    Some(y + (m - 1.0) / 12.0 + (d - 1.0) / 365.25)
+}
+
+/// Ordinary least squares slope of y on x.
+pub fn ols_slope(points: &[(f64, f64)]) -> f64 {
+    let n = points.len() as f64;
+    let mx = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let my = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxy: f64 = points.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let sxx: f64 = points.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    sxy / sxx
+}
+
+/// Median of a non-empty list.
+pub fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    let n = v.len();
+    if n % 2 == 1 { v[n / 2] } else { 0.5 * (v[n / 2 - 1] + v[n / 2]) }
+}
+
+/// Yearly growth factor of a per-unit performance ratio, fitted as log2 on release year.
+/// The numerator is the largest of `numerators` present in a row (e.g. tensor or plain
+/// 16-bit throughput).
+fn growth(text: &str, numerators: &[&str], denominator: &str) -> (f64, usize) {
+    let c = Csv::parse(text);
+    let nis: Vec<usize> = numerators.iter().map(|n| c.col(n)).collect();
+    let (di, yi) = (c.col(denominator), c.col("Release date"));
+    let pts: Vec<(f64, f64)> = c
+        .rows
+        .iter()
+        .filter_map(|r| {
+            let n = nis.iter().filter_map(|&i| Csv::num(r, i)).fold(f64::NAN, f64::max);
+            let (d, y) = (Csv::num(r, di)?, year_of(r.get(yi)?)?);
+            (n > 0.0 && d > 0.0).then(|| (y, (n / d).log2()))
+        })
+        .collect();
+    (2f64.powf(ols_slope(&pts)), pts.len())
+}
+
+/// Clusters first operational from 2024 on, existing, in Epoch's standard analysis and not
+/// flagged as duplicates: (facility W per H100e, hardware USD per H100e).
+fn cluster_medians() -> (f64, f64) {
+    let c = Csv::parse(epoch::GPU_CLUSTERS);
+    let (st, inc, dup, date, h, mw, cost) = (
+        c.col("Status"),
+        c.col("Include in Standard Analysis"),
+        c.col("Possible Duplicate"),
+        c.col("First Operational Date"),
+        c.col("H100 equivalents"),
+        c.col("Power Capacity (MW)"),
+        c.col("Hardware Cost"),
+    );
+    let keep: Vec<&Vec<String>> = c
+        .rows
+        .iter()
+        .filter(|r| {
+            r[st] == "Existing"
+                && r[inc] == "True"
+                && r[dup] != "True"
+                && year_of(&r[date]).is_some_and(|y| y >= 2024.0)
+                && Csv::num(r, h).is_some_and(|x| x > 0.0)
+        })
+        .collect();
+    let watts = median(keep.iter().filter_map(|r| Some(Csv::num(r, mw)? * 1e6 / Csv::num(r, h)?)).collect());
+    let usd = median(keep.iter().filter_map(|r| Some(Csv::num(r, cost)? / Csv::num(r, h)?)).collect());
+    (watts, usd)
+}
+
+/// Installed AI accelerators: the latest cumulative median per designer, H100e.
+fn installed_h100e() -> f64 {
+    let c = Csv::parse(epoch::CHIP_STOCK);
+    let (d, h) = (c.col("designer"), c.col("h100e_p50"));
+    let mut by: Vec<(String, f64)> = Vec::new();
+    for r in &c.rows {
+        let v = Csv::num(r, h).unwrap_or(0.0);
+        match by.iter_mut().find(|(k, _)| *k == r[d]) {
+            Some(e) => e.1 = e.1.max(v),
+            None => by.push((r[d].clone(), v)),
+        }
+    }
+    by.iter().map(|(_, v)| v).sum()
+}
+
+/// log10 of the largest training run published in `year`.
+fn frontier_oom(year: u32) -> f64 {
+    let c = Csv::parse(epoch::MODELS_COMPUTE);
+    let (d, f) = (c.col("Publication date"), c.col("Training compute (FLOP)"));
+    c.rows
+        .iter()
+        .filter(|r| r[d].starts_with(&year.to_string()))
+        .filter_map(|r| Csv::num(r, f))
+        .fold(0.0, f64::max)
+        .log10()
+}
+
+/// Median of Epoch's fitted yearly price declines at fixed capability.
+fn llm_price_decline() -> f64 {
+    let c = Csv::parse(epoch::LLM_PRICE_DECLINE);
+    let i = c.col("price_reduction_factor_per_year");
+    median(c.rows.iter().filter_map(|r| Csv::num(r, i)).collect())
+}
+
+/// Median on-demand price of an H100 chip-hour in `year`.
+fn h100_rental(year: u32) -> f64 {
+    let c = Csv::parse(epoch::HARDWARE_PRICES);
+    let (d, m, p) = (c.col("Price date"), c.col("Hardware model"), c.col("Price per chip-hour (on-demand)"));
+    median(
+        c.rows
+            .iter()
+            .filter(|r| r[d].starts_with(&year.to_string()) && r[m].contains("H100"))
+            .filter_map(|r| Csv::num(r, p))
+            .collect(),
+    )
+}
+
+/// Exposure statistics of the model's starting worker population: shares with more than
+/// 10% and 50% of tasks exposed (human beta), and the correlation of GPT-4 beta with log wage.
+fn exposure_at_start(sim: &mut Simulation) -> (f64, f64, f64) {
+    let occ = mindmill_data::occupations();
+    let world = sim.world_mut();
+    let mut q = world.query::<(&Job, &Pay)>();
+    let (mut n, mut over10, mut over50) = (0.0, 0.0, 0.0);
+    let mut xy: Vec<(f64, f64)> = Vec::new();
+    for (job, pay) in q.iter(world) {
+        let o = &occ[job.occupation as usize];
+        if o.exposure_imputed {
+            continue;
+        }
+        n += 1.0;
+        over10 += (o.human_beta > 0.1) as u8 as f64;
+        over50 += (o.human_beta > 0.5) as u8 as f64;
+        xy.push((o.gpt4_beta, (o.median_wage_usd_year).ln()));
+        let _ = pay;
+    }
+    let m = xy.len() as f64;
+    let (mx, my) = (xy.iter().map(|p| p.0).sum::<f64>() / m, xy.iter().map(|p| p.1).sum::<f64>() / m);
+    let cov: f64 = xy.iter().map(|p| (p.0 - mx) * (p.1 - my)).sum();
+    let vx: f64 = xy.iter().map(|p| (p.0 - mx).powi(2)).sum();
+    let vy: f64 = xy.iter().map(|p| (p.1 - my).powi(2)).sum();
+    (over10 / n, over50 / n, cov / (vx * vy).sqrt())
+}
+
+/// All fits and starting-state checks for `config` (normally the baseline).
+pub fn calibrate(config: &Config) -> Vec<Fit> {
+    let t = &config.technology;
+    let d = &config.datacenters;
+    let (pd, n_pd) =
+        growth(epoch::GPU_PRICE_PERFORMANCE, &["FP32 (single precision) performance (FLOP/s)"], "Release price (USD)");
+    let (pw, n_pw) = growth(
+        epoch::ML_HARDWARE,
+        &["Tensor-FP16/BF16 performance (FLOP/s)", "FP16 (half precision) performance (FLOP/s)"],
+        "TDP (W)",
+    );
+    let _ = (n_pd, n_pw);
+    let (facility_w, usd_per_gpu) = cluster_medians();
+    let states: Vec<f64> = mindmill_data::state_electricity_prices().into_iter().map(|s| s.usd_kwh).collect();
+
+    // The starting state: the first month of the model itself.
+    let mut sim = Simulation::new(config.clone(), 0);
+    let (over10, over50, corr) = exposure_at_start(&mut sim);
+    sim.step().expect("the first tick holds its accounts");
+    let agg = sim.tables()[0];
+    let labour_share = agg.f64s("labour_share")[0];
+    let unemployment = agg.f64s("unemployment_rate")[0];
+    let fleet: f64 = config.providers.iter().map(|p| p.initial_fleet_h100e).sum();
+
+    let fit =
+        |quantity, unit, value, target, tolerance, absolute, source, parameter: Option<&'static str>, baseline| Fit {
+            quantity,
+            unit,
+            value,
+            target,
+            tolerance,
+            absolute,
+            source,
+            parameter,
+            baseline,
+        };
+    vec![
+        fit(
+            "GPU FP32 FLOP/s per launch dollar, growth",
+            "x per year",
+            pd,
+            1.31,
+            0.03,
+            false,
+            "OLS of log2(FLOP/s per $) on release date, 229 GPUs (Epoch); target: 31-month doubling",
+            Some("technology.flops_per_dollar_growth"),
+            Some(t.flops_per_dollar_growth),
+        ),
+        fit(
+            "ML accelerator 16-bit FLOP/s per watt, growth",
+            "x per year",
+            pw,
+            1.61,
+            0.05,
+            false,
+            "OLS of log2(16-bit FLOP/s per W, tensor or plain) on release date, Epoch ML hardware; target: 17.6-month doubling",
+            Some("technology.flops_per_watt_growth"),
+            Some(t.flops_per_watt_growth),
+        ),
+        fit(
+            "hardware cost per H100e, clusters from 2024",
+            "USD",
+            usd_per_gpu,
+            35_800.0,
+            0.05,
+            false,
+            "median over existing clusters in Epoch's standard analysis, first operational 2024+",
+            Some("datacenters.gpu_price_usd"),
+            Some(d.gpu_price_usd),
+        ),
+        fit(
+            "IT power per H100e (facility power / new-site PUE)",
+            "W",
+            facility_w / d.pue_new,
+            1430.0 / 1.3,
+            0.05,
+            false,
+            "median facility MW per H100e of the same clusters (Epoch) / pue_new",
+            Some("datacenters.it_watts_per_gpu"),
+            Some(d.it_watts_per_gpu),
+        ),
+        fit(
+            "frontier training run, 2025",
+            "log10 FLOP",
+            frontier_oom(2025),
+            26.66,
+            0.01,
+            false,
+            "largest training compute published in 2025 (Epoch AI models)",
+            Some("technology.frontier_capability_oom"),
+            Some(t.frontier_capability_oom),
+        ),
+        fit(
+            "US industrial electricity price",
+            "USD/kWh",
+            median(states),
+            0.0796,
+            0.02,
+            false,
+            "median over states, EIA 2024",
+            Some("energy.electricity_usd_kwh"),
+            Some(config.energy.electricity_usd_kwh),
+        ),
+        fit(
+            "installed AI accelerators, world",
+            "H100e",
+            installed_h100e(),
+            20.9e6,
+            0.05,
+            false,
+            "latest cumulative median per designer (Epoch AI chip sales); the baseline's US-serving fleets are a share of it",
+            None,
+            Some(fleet),
+        ),
+        fit(
+            "price decline of fixed LLM capability, median",
+            "x per year",
+            llm_price_decline(),
+            46.0,
+            0.1,
+            false,
+            "median over Epoch's 21 benchmark-threshold fits (reported; the model's own decline is a validation fact)",
+            None,
+            None,
+        ),
+        fit(
+            "H100 cloud on-demand price, 2025 median",
+            "USD per chip-hour",
+            h100_rental(2025),
+            3.0,
+            0.1,
+            false,
+            "Epoch hardware price database (reported for comparison with providers' own cost)",
+            None,
+            None,
+        ),
+        fit(
+            "workers with >10% of tasks exposed (human beta), start",
+            "share",
+            over10,
+            0.80,
+            0.02,
+            true,
+            "the model's starting worker population; target Eloundou et al. 2024",
+            None,
+            None,
+        ),
+        fit(
+            "workers with >50% of tasks exposed (human beta), start",
+            "share",
+            over50,
+            0.19,
+            0.02,
+            true,
+            "the model's starting worker population; target Eloundou et al. 2024",
+            None,
+            None,
+        ),
+        fit(
+            "correlation of GPT-4 beta with log wage, start",
+            "",
+            corr,
+            0.50,
+            0.05,
+            true,
+            "across the model's starting workers (occupation median wage); target from the OES x exposure data",
+            None,
+            None,
+        ),
+        fit(
+            "labour share of GDP, first month",
+            "share",
+            labour_share,
+            0.565,
+            0.03,
+            true,
+            "the model's first month; target BLS nonfarm labour share 0.56-0.57 since 2010",
+            None,
+            None,
+        ),
+        fit(
+            "unemployment rate, first month",
+            "share",
+            unemployment,
+            0.04,
+            0.015,
+            true,
+            "the model's first month; target BLS CPS 2024-25",
+            None,
+            None,
+        ),
+    ]
+}
+
+/// The fits as an aligned text table.
+pub fn table(fits: &[Fit]) -> String {
+    let mut out = format!(
+        "{:<58} {:>14} {:>14} {:>6} {:>14}  {}\n",
+        "quantity", "fitted", "target", "pass", "baseline", "parameter"
+    );
+    for f in fits {
+        out.push_str(&format!(
+            "{:<58} {:>14} {:>14} {:>6} {:>14}  {}\n",
+            f.quantity,
+            num(f.value),
+            num(f.target),
+            if f.passes() { "yes" } else { "NO" },
+            f.baseline.map_or(String::new(), num),
+            f.parameter.unwrap_or("")
+        ));
+    }
+    out
+}
+
+fn num(x: f64) -> String {
+    if x.abs() >= 1e5 || (x != 0.0 && x.abs() < 1e-2) { format!("{x:.4e}") } else { format!("{x:.4}") }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ols_recovers_a_line() {
+        let pts: Vec<(f64, f64)> = (0..10).map(|i| (i as f64, 3.0 + 0.5 * i as f64)).collect();
+        assert!((ols_slope(&pts) - 0.5).abs() < 1e-12);
+        assert_eq!(median(vec![3.0, 1.0, 2.0]), 2.0);
+    }
+
+    #[test]
+    fn the_baseline_starts_on_the_fitted_values_and_targets() {
+        let fits = calibrate(&Config::baseline());
+        for f in &fits {
+            assert!(f.baseline_on_fit(), "baseline {:?} is not the fitted {} for {}", f.baseline, f.value, f.quantity);
+        }
+        let failed: Vec<_> = fits.iter().filter(|f| !f.passes()).map(|f| (f.quantity, f.value, f.target)).collect();
+        assert!(failed.is_empty(), "fits away from their targets: {failed:?}");
+    }
+}
