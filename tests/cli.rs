@@ -20,7 +20,7 @@ fn small_run(out: &Path, extra: &[&str]) -> std::process::Output {
     c.output().unwrap()
 }
 
-const FILES: [&str; 6] = ["aggregates", "tiers", "providers", "datacenters", "occupations", "workers_sample"];
+const FILES: [&str; 7] = ["aggregates", "tiers", "providers", "datacenters", "occupations", "workers_sample", "firms"];
 
 #[test]
 fn run_writes_tidy_parquet_with_provenance() {

@@ -82,7 +82,7 @@ impl Simulation {
     /// The output tables so far.
     pub fn tables(&self) -> Vec<&Table> {
         let r = self.world.resource::<resources::Recorder>();
-        vec![&r.aggregates, &r.tiers, &r.providers, &r.datacenters, &r.occupations, &r.workers_sample]
+        vec![&r.aggregates, &r.tiers, &r.providers, &r.datacenters, &r.occupations, &r.workers_sample, &r.firms]
     }
 
     /// The resolved config.

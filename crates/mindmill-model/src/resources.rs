@@ -302,6 +302,8 @@ pub struct Recorder {
     pub datacenters: Table,
     /// Tick x occupation.
     pub occupations: Table,
+    /// Tick x firm.
+    pub firms: Table,
     /// Tick x sampled worker.
     pub workers_sample: Table,
 }
@@ -314,6 +316,7 @@ impl Default for Recorder {
             providers: Table::new("providers"),
             datacenters: Table::new("datacenters"),
             occupations: Table::new("occupations"),
+            firms: Table::new("firms"),
             workers_sample: Table::new("workers_sample"),
         }
     }

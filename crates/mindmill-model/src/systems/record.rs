@@ -217,6 +217,30 @@ pub fn record_tick(
         ot.f64("automatable_share_frontier", tech.automatable_frontier[o] as f64);
     }
 
+    // ---- firms ----
+    let mut fs: Vec<&Firm> = firms.iter().collect();
+    fs.sort_by_key(|f| f.id);
+    let ft = &mut rec.firms;
+    for f in fs {
+        ft.u32("tick", tick);
+        ft.u32("firm", f.id);
+        ft.str("sector_naics", &setup.sectors[f.sector as usize].0);
+        ft.str("provider", &cfg.providers[f.provider as usize].name);
+        ft.bool("enterprise_contract", f.enterprise);
+        ft.f64("employed_persons", tally.headcount[f.id as usize].iter().sum::<u32>() as f64 * w);
+        ft.f64("output_units", f.output);
+        ft.f64("price_usd_per_unit", f.price);
+        ft.f64("markup", f.markup);
+        ft.f64("sales_usd_month", f.sales as f64 * USD);
+        ft.f64("wage_bill_usd_month", f.wage_bill as f64 * USD);
+        ft.f64("ai_bill_usd_month", f.ai_bill as f64 * USD);
+        ft.f64("deposits_usd", f.deposits as f64 * USD);
+        for k in 0..TIERS {
+            ft.f64(col("ai_share_", TIER_NAMES[k], ""), f.ai_share[k]);
+        }
+        ft.u32("age_months", f.age);
+    }
+
     // ---- workers sample ----
     let st = &mut rec.workers_sample;
     for e in &index.sample {
