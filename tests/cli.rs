@@ -151,3 +151,48 @@ fn every_output_column_is_documented() {
     assert!(missing.is_empty(), "undocumented columns in docs/OUTPUTS.md: {missing:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn every_scenario_runs() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let dir = scratch("scenarios");
+    let mut names = Vec::new();
+    for e in std::fs::read_dir(root.join("configs/scenarios")).unwrap() {
+        let path = e.unwrap().path();
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let out = dir.join(&name);
+        let o = bin()
+            .args(["run"])
+            .arg(&path)
+            .args(["--workers", "2000", "--years", "4", "--quiet", "--out"])
+            .arg(&out)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{name}: {}", String::from_utf8_lossy(&o.stderr));
+        assert!(out.join("aggregates.parquet").exists());
+        names.push(name);
+    }
+    for required in [
+        "baseline",
+        "algorithmic_breakthrough",
+        "energy_crunch",
+        "strict_regulation",
+        "open_weight_parity",
+        "on_device_shift",
+        "basic_income_compute_tax",
+        "retraining_push",
+        "capex_never_recovered",
+    ] {
+        assert!(names.iter().any(|n| n == required), "missing scenario {required}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn calibrate_prints_fits_and_passes_on_the_baseline() {
+    let o = bin().arg("calibrate").output().unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}");
+    assert!(text.contains("technology.flops_per_watt_growth") && text.contains("labour share"), "{text}");
+    assert!(!text.contains(" NO "), "{text}");
+}

@@ -189,6 +189,21 @@ fn h100_rental(year: u32) -> f64 {
     )
 }
 
+/// FLOP per generated token assumed when converting a unit of AI work into tokens
+/// (2 x ~1e12 active parameters); docs/MODEL.md, `flop_per_unit`.
+pub const FLOP_PER_TOKEN: f64 = 2e12;
+
+/// Median blended price (USD per 1M tokens) of the frontier class of 2024-25 models: the
+/// upper quartile of prices among models priced from 2024 on.
+fn frontier_token_price() -> f64 {
+    let c = Csv::parse(epoch::LLM_PRICES);
+    let (d, p) = (c.col("Release Date"), c.col("USD per 1M Tokens"));
+    let mut v: Vec<f64> = c.rows.iter().filter(|r| r[d].as_str() >= "2024").filter_map(|r| Csv::num(r, p)).collect();
+    v.sort_by(f64::total_cmp);
+    let q = v.len() * 3 / 4;
+    median(v[q..].to_vec())
+}
+
 /// Exposure statistics of the model's starting worker population: shares with more than
 /// 10% and 50% of tasks exposed (human beta), and the correlation of GPT-4 beta with log wage.
 fn exposure_at_start(sim: &mut Simulation) -> (f64, f64, f64) {
@@ -234,10 +249,21 @@ pub fn calibrate(config: &Config) -> Vec<Fit> {
     // The starting state: the first month of the model itself.
     let mut sim = Simulation::new(config.clone(), 0);
     let (over10, over50, corr) = exposure_at_start(&mut sim);
-    sim.step().expect("the first tick holds its accounts");
-    let agg = sim.tables()[0];
+    for _ in 0..12.min(sim.ticks()) {
+        sim.step().expect("the first year holds its accounts");
+    }
+    let tables = sim.tables();
+    let (agg, prov) = (tables[0], tables[2]);
     let labour_share = agg.f64s("labour_share")[0];
     let unemployment = agg.f64s("unemployment_rate")[0];
+    let paid: f64 = (0..prov.rows()).filter(|&i| i < config.providers.len()).map(|i| prov.f64s("paid_users")[i]).sum();
+    let free: f64 = (0..prov.rows()).filter(|&i| i < config.providers.len()).map(|i| prov.f64s("free_users")[i]).sum();
+    let revenue: f64 = ["subscription", "api", "enterprise"]
+        .iter()
+        .map(|k| agg.f64s(&format!("provider_revenue_{k}_usd_month")).iter().sum::<f64>())
+        .sum();
+    let capex: f64 = agg.f64s("provider_capex_usd_month").iter().sum();
+    let frontier_price = agg.f64s("ai_price_usd_per_unit_frontier")[0] / (t.flop_per_unit / FLOP_PER_TOKEN) * 1e6;
     let fleet: f64 = config.providers.iter().map(|p| p.initial_fleet_h100e).sum();
 
     let fit =
@@ -338,6 +364,39 @@ pub fn calibrate(config: &Config) -> Vec<Fit> {
             0.1,
             false,
             "median over Epoch's 21 benchmark-threshold fits (reported; the model's own decline is a validation fact)",
+            None,
+            None,
+        ),
+        fit(
+            "frontier API price, USD per 1M tokens (3:1 blend), start",
+            "USD",
+            frontier_price,
+            frontier_token_price(),
+            2.0,
+            false,
+            "the model's frontier price per unit / (flop_per_unit / 2e12 FLOP per token); target: upper-quartile median of 2024-25 list prices (Epoch, Artificial Analysis); pass = same order of magnitude",
+            None,
+            None,
+        ),
+        fit(
+            "paying share of chat users, first month",
+            "share",
+            paid / (paid + free),
+            0.05,
+            0.025,
+            true,
+            "the model's first month; target: about 5% of chat users pay ([press], ANCHORS)",
+            None,
+            None,
+        ),
+        fit(
+            "providers' AI revenue / capex, first year",
+            "ratio",
+            revenue / capex,
+            0.5,
+            0.5,
+            true,
+            "the model's first 12 months; target: revenue well below capex in 2024-25 (ANCHORS), i.e. between 0 and 1",
             None,
             None,
         ),

@@ -220,6 +220,8 @@ pub mod epoch {
     pub const GPU_CLUSTERS: &str = include_str!("../data/epoch_gpu_clusters.csv");
     /// Fitted yearly price declines of fixed LLM capability.
     pub const LLM_PRICE_DECLINE: &str = include_str!("../data/epoch_llm_price_decline_rates.csv");
+    /// LLM prices (USD per 1M tokens, 3:1 input:output blend) with benchmark scores.
+    pub const LLM_PRICES: &str = include_str!("../data/epoch_llm_price_benchmarks.csv");
     /// Notable ML systems with training compute.
     pub const MODELS_COMPUTE: &str = include_str!("../data/epoch_ai_models_compute.csv");
 }

@@ -57,11 +57,45 @@ enum Command {
         /// Config to check (default: the baseline).
         config: Option<PathBuf>,
     },
+    /// Check stylized facts on runs of the baseline, the scenarios and variants.
+    ///
+    /// Runs every configs/scenarios/*.toml and four one-mechanism variants of the
+    /// baseline over several seeds, measures twelve stylized facts and writes
+    /// docs/VALIDATION.md and the numbers as Parquet (facts, cases).
+    ///
+    /// Example: mindmill validate --seeds 3
+    #[command(verbatim_doc_comment)]
+    Validate(ValidateArgs),
     /// Print a config: the built-in baseline, or a file merged over it (resolved).
     Config {
         /// Config file to resolve; without it, the baseline is printed verbatim.
         config: Option<PathBuf>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct ValidateArgs {
+    /// Seeds per configuration (consecutive from --first-seed).
+    #[arg(long, default_value_t = 3)]
+    seeds: u64,
+    /// First seed.
+    #[arg(long, default_value_t = 1)]
+    first_seed: u64,
+    /// Worker agents per run (default: each config's own).
+    #[arg(long)]
+    workers: Option<u64>,
+    /// Horizon in years (default: each config's own).
+    #[arg(long)]
+    years: Option<u32>,
+    /// Folder of scenario files.
+    #[arg(long, default_value = "configs/scenarios")]
+    scenarios: PathBuf,
+    /// Folder for facts.parquet and cases.parquet.
+    #[arg(long, default_value = "outputs/validation")]
+    out: PathBuf,
+    /// Markdown report to write.
+    #[arg(long, default_value = "docs/VALIDATION.md")]
+    doc: PathBuf,
 }
 
 #[derive(clap::Args, Debug)]
@@ -98,6 +132,7 @@ fn main() -> ExitCode {
         Command::Check { config } => check(&config),
         Command::Config { config } => show_config(config.as_deref()),
         Command::Calibrate { config } => calibrate(config.as_deref()),
+        Command::Validate(args) => validate(args),
     };
     match result {
         Ok(code) => code,
@@ -139,6 +174,54 @@ fn calibrate(path: Option<&Path>) -> Result<ExitCode> {
     }
     let ok = fits.iter().all(|f| f.passes() && f.baseline_on_fit());
     Ok(if ok { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+fn validate(args: ValidateArgs) -> Result<ExitCode> {
+    if args.seeds == 0 || args.seeds > 100 {
+        bail!("--seeds {} is not allowed: use 1 to 100", args.seeds);
+    }
+    let opts = mindmill_validate::Options {
+        seeds: args.seeds,
+        first_seed: args.first_seed,
+        workers: args.workers,
+        years: args.years,
+        scenarios: args.scenarios.clone(),
+    };
+    let cases = mindmill_validate::cases(&opts)?;
+    for (name, c) in &cases {
+        c.validate(name)?;
+    }
+    let bar = progress_bar((cases.len() as u64) * args.seeds, false);
+    let interactive = std::io::stderr().is_terminal();
+    let results = mindmill_validate::run_all(&cases, &opts, |done, total| {
+        bar.set_position(done as u64);
+        if !interactive && done % 5 == 0 {
+            eprintln!("mindmill validate: {done}/{total} runs");
+        }
+    })?;
+    bar.finish_and_clear();
+    let facts = mindmill_validate::facts(&results);
+    let summary = mindmill_validate::case_summary(&results);
+    let mut command = format!("mindmill validate --seeds {} --first-seed {}", args.seeds, args.first_seed);
+    if let Some(w) = args.workers {
+        command.push_str(&format!(" --workers {w}"));
+    }
+    if let Some(y) = args.years {
+        command.push_str(&format!(" --years {y}"));
+    }
+    let md = mindmill_validate::markdown(&facts, &summary, &command, &opts);
+    let metadata = vec![
+        ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
+        ("mindmill.command".to_string(), command.clone()),
+    ];
+    mindmill_validate::write(&args.out, &args.doc, &md, &facts, &summary, &metadata)
+        .with_context(|| format!("cannot write {} or {}", args.out.display(), args.doc.display()))?;
+    for f in &facts {
+        println!("{:>2} {:<4} {}", f.number, if f.pass { "pass" } else { "FAIL" }, f.fact);
+    }
+    println!("wrote {} and {}", args.doc.display(), args.out.display());
+    Ok(ExitCode::SUCCESS)
 }
 
 fn show_config(path: Option<&Path>) -> Result<ExitCode> {
