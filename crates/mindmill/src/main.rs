@@ -66,11 +66,88 @@ enum Command {
     /// Example: mindmill validate --seeds 3
     #[command(verbatim_doc_comment)]
     Validate(ValidateArgs),
+    /// Run a parameter sweep: every run in parallel, resumable, shardable.
+    ///
+    /// A sweep file names a base config, the parameters to vary (any numeric config
+    /// field by its dotted path), a design (grid, lhs, saltelli, morris), replicate
+    /// seeds and the outcomes to summarise. Each run is written atomically under
+    /// OUT/runs/run=NNNNNN/ (timeseries.parquet, summary.parquet, done); rerunning
+    /// skips finished runs, so an interrupted sweep resumes where it stopped. When
+    /// every run is done, OUT/runs.parquet holds one row per run.
+    ///
+    /// Examples:
+    ///   mindmill sweep configs/sweeps/demo_lhs.toml
+    ///   mindmill sweep configs/sweeps/demo_lhs.toml --shard 0/4    # one of 4 machines
+    ///   SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_COUNT=8 mindmill sweep S.toml   # array task
+    ///
+    /// Outcomes: unemployment_rate_end, unemployment_rate_mean, labour_share_end,
+    /// wage_a_index_end, real_wage_a_index_end, real_wage_c_index_end,
+    /// automation_share_a_end, provider_cumulative_cash_flow_usd_end,
+    /// provider_payback_month, rate_of_surplus_value_end, price_level_end,
+    /// output_growth_annual.
+    #[command(verbatim_doc_comment)]
+    Sweep(SweepArgs),
+    /// Build OUT/runs.parquet once every shard of a sweep has finished.
+    Merge {
+        /// The sweep file.
+        sweep: PathBuf,
+        /// The sweep's output folder. Default: outputs/sweeps/<sweep name>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
+    /// Sobol indices (saltelli design) or Morris mu*, sigma (morris design) of a finished sweep.
+    ///
+    /// Writes SWEEP_DIR/sensitivity.parquet and prints the parameters ranked by total
+    /// effect for each outcome. Sobol intervals are 95% bootstrap intervals.
+    Analyze {
+        /// The sweep's output folder.
+        dir: PathBuf,
+        /// Bootstrap resamples for the intervals.
+        #[arg(long, default_value_t = 500)]
+        resamples: usize,
+    },
+    /// Write a Slurm sbatch script that runs a sweep as a job array.
+    Slurm {
+        /// The sweep file.
+        sweep: PathBuf,
+        /// The sweep's output folder. Default: outputs/sweeps/<sweep name>.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Array tasks.
+        #[arg(long, default_value_t = 8)]
+        tasks: u32,
+        /// CPUs per task (and threads per task).
+        #[arg(long, default_value_t = 2)]
+        cpus: u32,
+        /// Time limit per task.
+        #[arg(long, default_value = "04:00:00")]
+        time: String,
+        /// Memory per task.
+        #[arg(long, default_value = "8G")]
+        mem: String,
+    },
     /// Print a config: the built-in baseline, or a file merged over it (resolved).
     Config {
         /// Config file to resolve; without it, the baseline is printed verbatim.
         config: Option<PathBuf>,
     },
+}
+
+#[derive(clap::Args, Debug)]
+struct SweepArgs {
+    /// The sweep file (TOML).
+    sweep: PathBuf,
+    /// Output folder. Default: outputs/sweeps/<sweep name>.
+    #[arg(long)]
+    out: Option<PathBuf>,
+    /// Run only shard I of N (runs whose index modulo N is I). Default: from
+    /// SLURM_ARRAY_TASK_ID/SLURM_ARRAY_TASK_COUNT or JOB_COMPLETION_INDEX/MINDMILL_SHARD_COUNT,
+    /// else every run.
+    #[arg(long)]
+    shard: Option<String>,
+    /// Runs in parallel (0 = all cores). Each run is single-threaded.
+    #[arg(long, default_value_t = 0)]
+    threads: usize,
 }
 
 #[derive(clap::Args, Debug)]
@@ -133,6 +210,10 @@ fn main() -> ExitCode {
         Command::Config { config } => show_config(config.as_deref()),
         Command::Calibrate { config } => calibrate(config.as_deref()),
         Command::Validate(args) => validate(args),
+        Command::Sweep(args) => sweep(args),
+        Command::Merge { sweep, out } => merge(&sweep, out),
+        Command::Analyze { dir, resamples } => analyze(&dir, resamples),
+        Command::Slurm { sweep, out, tasks, cpus, time, mem } => slurm(&sweep, out, tasks, cpus, &time, &mem),
     };
     match result {
         Ok(code) => code,
@@ -221,6 +302,129 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
         println!("{:>2} {:<4} {}", f.number, if f.pass { "pass" } else { "FAIL" }, f.fact);
     }
     println!("wrote {} and {}", args.doc.display(), args.out.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn sweep_out(sweep: &Path, out: Option<PathBuf>) -> PathBuf {
+    out.unwrap_or_else(|| {
+        PathBuf::from("outputs/sweeps")
+            .join(sweep.file_stem().map_or("sweep".into(), |s| s.to_string_lossy().into_owned()))
+    })
+}
+
+fn sweep(args: SweepArgs) -> Result<ExitCode> {
+    let shard = match &args.shard {
+        Some(s) => Some(mindmill_sweep::parse_shard(s).map_err(anyhow::Error::msg)?),
+        None => mindmill_sweep::shard_from_env(|k| std::env::var(k).ok()).map_err(anyhow::Error::msg)?,
+    };
+    if args.threads > 256 {
+        bail!("--threads {} is not allowed: use 0 (all cores) or a number up to 256", args.threads);
+    }
+    let sweep = mindmill_sweep::load(&args.sweep)?;
+    let out = sweep_out(&args.sweep, args.out);
+    // Runs go in parallel; each run's own systems stay on one thread.
+    mindmill_model::init_threads(1);
+    let total = sweep.plans.iter().filter(|p| mindmill_sweep::in_shard(p, shard)).count();
+    let bar = progress_bar(total as u64, false);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} runs {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
+            .expect("valid template")
+            .progress_chars("=> "),
+    );
+    let interactive = std::io::stderr().is_terminal();
+    let started = Instant::now();
+    let step = (total / 20).max(1);
+    let outcome = mindmill_sweep::run(&sweep, &out, shard, args.threads, |done, total| {
+        bar.set_position(done as u64);
+        if !interactive && (done % step == 0 || done == total) {
+            eprintln!("mindmill sweep: {done}/{total} runs ({:.0} s)", started.elapsed().as_secs_f64());
+        }
+    })?;
+    bar.finish_and_clear();
+    let shard_text = shard.map_or(String::new(), |(i, n)| format!(" (shard {i}/{n})"));
+    println!(
+        "{}: {} runs{shard_text}: {} run now, {} already done, in {:.1} s",
+        out.display(),
+        outcome.in_shard,
+        outcome.executed,
+        outcome.skipped,
+        started.elapsed().as_secs_f64()
+    );
+    if outcome.complete {
+        println!(
+            "every run is done: {} (one row per run); time series: {}/runs/run=*/timeseries.parquet",
+            out.join("runs.parquet").display(),
+            out.display()
+        );
+    } else {
+        println!(
+            "other shards are still to run; then: mindmill merge {} --out {}",
+            args.sweep.display(),
+            out.display()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn merge(sweep_file: &Path, out: Option<PathBuf>) -> Result<ExitCode> {
+    let sweep = mindmill_sweep::load(sweep_file)?;
+    let out = sweep_out(sweep_file, out);
+    mindmill_sweep::merge(&sweep, &out)?;
+    println!("wrote {}", out.join("runs.parquet").display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn analyze(dir: &Path, resamples: usize) -> Result<ExitCode> {
+    if resamples == 0 || resamples > 100_000 {
+        bail!("--resamples {resamples} is not allowed: use 1 to 100,000");
+    }
+    let rows = mindmill_sweep::analyze_dir(dir, resamples)?;
+    let mut outcomes: Vec<&str> = rows.iter().map(|r| r.outcome.as_str()).collect();
+    outcomes.dedup();
+    for o in outcomes {
+        println!("{o}");
+        let mut rs: Vec<_> = rows.iter().filter(|r| r.outcome == o).collect();
+        let key = |r: &&mindmill_sweep::Sensitivity| if r.total.0.is_nan() { r.morris.0 } else { r.total.0 };
+        rs.sort_by(|a, b| key(b).total_cmp(&key(a)));
+        for r in rs {
+            if r.total.0.is_nan() {
+                println!(
+                    "  {:<48} mu* {:>10.4}  mu {:>10.4}  sigma {:>10.4}",
+                    r.parameter, r.morris.0, r.morris.1, r.morris.2
+                );
+            } else {
+                println!(
+                    "  {:<48} S1 {:>6.3} [{:>6.3}, {:>6.3}]  ST {:>6.3} [{:>6.3}, {:>6.3}]",
+                    r.parameter, r.first.0, r.first.1, r.first.2, r.total.0, r.total.1, r.total.2
+                );
+            }
+        }
+    }
+    println!("wrote {}", dir.join("sensitivity.parquet").display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &str, mem: &str) -> Result<ExitCode> {
+    if tasks == 0 || tasks > 1000 {
+        bail!("--tasks {tasks} is not allowed: 1 to 1000 (Slurm's default MaxArraySize is 1001)");
+    }
+    if cpus == 0 || cpus > 256 {
+        bail!("--cpus {cpus} is not allowed: 1 to 256");
+    }
+    let sweep = mindmill_sweep::load(sweep_file)?;
+    let out = sweep_out(sweep_file, out);
+    std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
+    let binary = std::env::current_exe().map_or("mindmill".to_string(), |p| p.display().to_string());
+    let script = mindmill_sweep::sbatch(sweep_file, &out, tasks, cpus, time, mem, &binary);
+    let path = out.join("sweep.sbatch");
+    std::fs::write(&path, script).with_context(|| format!("cannot write {}", path.display()))?;
+    println!("wrote {} ({} runs over {tasks} array tasks)", path.display(), sweep.plans.len());
+    println!("submit:  jid=$(sbatch --parsable {})", path.display());
+    println!(
+        "merge:   sbatch --dependency=afterok:$jid --wrap '{binary} merge {} --out {}'",
+        sweep_file.display(),
+        out.display()
+    );
     Ok(ExitCode::SUCCESS)
 }
 

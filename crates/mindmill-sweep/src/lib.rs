@@ -1,0 +1,730 @@
+//! Parameter sweeps: a TOML sweep file names a base config, the parameters to vary (any
+//! numeric config field by its dotted path), a design and replicate seeds. Runs execute in
+//! parallel, each written atomically under `runs/run=NNNNNN/` with a completion marker, so
+//! an interrupted sweep resumes without redoing finished runs and any sharding gives the
+//! same files. `runs.parquet` (one row per run: parameters, seed, outcomes) is built in run
+//! order once every run is done.
+
+pub mod analyze;
+pub mod design;
+
+use mindmill_config::{Config, ConfigError};
+use mindmill_model::{Simulation, Table};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::path::{Path, PathBuf};
+
+/// Scalar outcomes a sweep can summarise, with their meaning.
+pub const OUTCOMES: &[(&str, &str)] = &[
+    ("unemployment_rate_end", "unemployment rate in the last month"),
+    ("unemployment_rate_mean", "mean unemployment rate over the run"),
+    ("labour_share_end", "labour share, mean of the last 12 months"),
+    ("wage_a_index_end", "nominal tier A wage, last month / first month"),
+    ("real_wage_a_index_end", "real tier A wage, last month / first month"),
+    ("real_wage_c_index_end", "real tier C wage, last month / first month"),
+    ("automation_share_a_end", "AI share of tier A tasks in the last month"),
+    ("provider_cumulative_cash_flow_usd_end", "providers' cumulative cash flow at the end, USD"),
+    ("provider_payback_month", "first month the providers' total cumulative cash flow is >= 0; ticks + 1 if never"),
+    ("rate_of_surplus_value_end", "s/v, mean of the last 12 months"),
+    ("price_level_end", "consumer price level in the last month (start = 1)"),
+    ("output_growth_annual", "annual growth of real output over the run"),
+];
+
+/// Experimental design.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Design {
+    /// Full factorial over each parameter's `values`.
+    Grid,
+    /// Latin hypercube of `samples` points over each parameter's [min, max].
+    Lhs,
+    /// Saltelli matrices for Sobol indices: samples x (k + 2) points.
+    Saltelli,
+    /// Morris trajectories: samples x (k + 1) points.
+    Morris,
+}
+
+/// One varied parameter.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Parameter {
+    /// Dotted config path, e.g. `technology.training_efficiency_growth` or `providers[0].markup_max`.
+    pub path: String,
+    /// Lower bound (sampling designs).
+    #[serde(default)]
+    pub min: Option<f64>,
+    /// Upper bound (sampling designs).
+    #[serde(default)]
+    pub max: Option<f64>,
+    /// Levels (grid design).
+    #[serde(default)]
+    pub values: Option<Vec<f64>>,
+}
+
+/// A sweep file.
+#[derive(Debug, Clone, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SweepSpec {
+    /// Config or scenario the runs start from, relative to the sweep file. Default: the baseline.
+    #[serde(default)]
+    pub base: Option<String>,
+    /// The design.
+    pub design: Design,
+    /// Points (lhs), base samples (saltelli) or trajectories (morris). Ignored by grid.
+    #[serde(default = "default_samples")]
+    pub samples: usize,
+    /// Grid levels of Morris trajectories.
+    #[serde(default = "default_levels")]
+    pub morris_levels: usize,
+    /// Seed of the design's own draws.
+    #[serde(default)]
+    pub design_seed: u64,
+    /// Replicate seeds; every design point runs once per seed.
+    pub seeds: Vec<u64>,
+    /// Worker agents per run (firms in proportion). Default: the base config's.
+    #[serde(default)]
+    pub workers: Option<u64>,
+    /// Horizon in years. Default: the base config's.
+    #[serde(default)]
+    pub years: Option<u32>,
+    /// Outcomes to summarise per run (see `mindmill sweep --help`).
+    pub outcomes: Vec<String>,
+    /// The varied parameters.
+    pub parameters: Vec<Parameter>,
+}
+
+fn default_samples() -> usize {
+    16
+}
+
+fn default_levels() -> usize {
+    4
+}
+
+/// A sweep error; every variant names what to fix.
+#[derive(Debug, thiserror::Error)]
+pub enum SweepError {
+    /// The sweep file is unreadable or invalid.
+    #[error("{file}: {message}")]
+    Spec {
+        /// The sweep file.
+        file: String,
+        /// What is wrong and what is allowed.
+        message: String,
+    },
+    /// A resolved run config is invalid.
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    /// Reading or writing the sweep folder failed.
+    #[error("{path}: {message}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// What happened.
+        message: String,
+    },
+    /// A run broke its accounts.
+    #[error("run {run} (seed {seed}): {message}")]
+    Run {
+        /// Run index.
+        run: u32,
+        /// Seed.
+        seed: u64,
+        /// The breach.
+        message: String,
+    },
+}
+
+fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
+    SweepError::Io { path: path.to_path_buf(), message: e.to_string() }
+}
+
+/// One planned run.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Index in run order (design point major, then seed).
+    pub run: u32,
+    /// Design point index.
+    pub point: u32,
+    /// Seed.
+    pub seed: u64,
+    /// The design point on the unit cube (sampling designs) or the levels (grid).
+    pub unit: Vec<f64>,
+    /// Parameter values.
+    pub values: Vec<f64>,
+    /// The resolved config.
+    pub config: Config,
+    /// Stable id of (config, seed, mindmill version).
+    pub id: String,
+}
+
+/// A parsed sweep with its plans.
+#[derive(Debug, Clone)]
+pub struct Sweep {
+    /// The sweep file's text (copied into the output folder).
+    pub text: String,
+    /// The parsed file.
+    pub spec: SweepSpec,
+    /// Every run, in run order.
+    pub plans: Vec<Plan>,
+}
+
+/// FNV-1a 64-bit hash, as hex (run ids: stable across platforms and versions of Rust).
+pub fn fnv_hex(parts: &[&str]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for p in parts {
+        for b in p.bytes().chain(std::iter::once(0u8)) {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    format!("{h:016x}")
+}
+
+/// Sets the numeric field at `path` (dots and `[i]` indices) of `config`; whole-number
+/// fields take the value rounded to the nearest whole number. Returns the config and the
+/// value applied.
+pub fn set_path(config: &Config, path: &str, value: f64, file: &str) -> Result<(Config, f64), SweepError> {
+    let err = |m: String| SweepError::Spec { file: file.to_string(), message: format!("parameter `{path}`: {m}") };
+    let mut root = toml::Value::try_from(config).map_err(|e| err(e.to_string()))?;
+    let mut cur = &mut root;
+    for seg in path.split('.') {
+        let (name, index) = match seg.split_once('[') {
+            Some((n, rest)) => {
+                let i: usize = rest.trim_end_matches(']').parse().map_err(|_| err(format!("bad index in `{seg}`")))?;
+                (n, Some(i))
+            }
+            None => (seg, None),
+        };
+        cur = cur
+            .as_table_mut()
+            .and_then(|t| t.get_mut(name))
+            .ok_or_else(|| err(format!("no key `{name}` in the config (see `mindmill config`)")))?;
+        if let Some(i) = index {
+            cur = cur
+                .as_array_mut()
+                .and_then(|a| a.get_mut(i))
+                .ok_or_else(|| err(format!("no element {i} in `{name}`")))?;
+        }
+    }
+    let applied = match cur {
+        toml::Value::Integer(_) => value.round(),
+        toml::Value::Float(_) => value,
+        other => return Err(err(format!("is a {}, not a number", other.type_str()))),
+    };
+    *cur = match cur {
+        toml::Value::Integer(_) => toml::Value::Integer(applied as i64),
+        _ => toml::Value::Float(applied),
+    };
+    let text = toml::to_string(&root).map_err(|e| err(e.to_string()))?;
+    Ok((Config::from_toml_str(&text, &format!("{file} (with {path} = {applied})"))?, applied))
+}
+
+/// Reads and checks a sweep file and expands its design into runs.
+pub fn load(path: &Path) -> Result<Sweep, SweepError> {
+    let file = path.display().to_string();
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| SweepError::Spec { file: file.clone(), message: format!("cannot read the file: {e}") })?;
+    let spec: SweepSpec = {
+        let de = toml::Deserializer::parse(&text)
+            .map_err(|e| SweepError::Spec { file: file.clone(), message: format!("not valid TOML: {e}") })?;
+        serde_path_to_error::deserialize(de).map_err(|e| SweepError::Spec {
+            file: file.clone(),
+            message: format!("key `{}`: {}", e.path(), e.inner()),
+        })?
+    };
+    let bad = |m: String| SweepError::Spec { file: file.clone(), message: m };
+    if spec.seeds.is_empty() {
+        return Err(bad("`seeds` needs at least one seed".into()));
+    }
+    if spec.parameters.is_empty() {
+        return Err(bad("`parameters` needs at least one [[parameters]] table".into()));
+    }
+    for o in &spec.outcomes {
+        if !OUTCOMES.iter().any(|(n, _)| n == o) {
+            let names: Vec<&str> = OUTCOMES.iter().map(|(n, _)| *n).collect();
+            return Err(bad(format!("unknown outcome `{o}`; allowed: {}", names.join(", "))));
+        }
+    }
+    if spec.design != Design::Grid && (spec.samples == 0 || spec.samples > 100_000) {
+        return Err(bad(format!("`samples` = {} is not allowed: 1 to 100,000", spec.samples)));
+    }
+    for p in &spec.parameters {
+        match spec.design {
+            Design::Grid => {
+                if p.values.as_ref().is_none_or(|v| v.is_empty() || v.iter().any(|x| !x.is_finite())) {
+                    return Err(bad(format!(
+                        "parameter `{}`: a grid design needs a non-empty list of finite `values`",
+                        p.path
+                    )));
+                }
+            }
+            _ => match (p.min, p.max) {
+                (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => {}
+                _ => return Err(bad(format!("parameter `{}`: this design needs finite `min` < `max`", p.path))),
+            },
+        }
+    }
+    let mut base = match &spec.base {
+        Some(b) => Config::from_file(&path.parent().unwrap_or(Path::new(".")).join(b))?,
+        None => Config::baseline(),
+    };
+    if let Some(w) = spec.workers {
+        let ratio = base.run.firms as f64 / base.run.workers as f64;
+        base.run.workers = w;
+        base.run.firms = ((w as f64 * ratio).round() as u32).max(1);
+        base.run.sample_workers = base.run.sample_workers.min(w.min(100_000) as u32);
+    }
+    if let Some(y) = spec.years {
+        base.run.years = y;
+    }
+    base.validate(&file)?;
+
+    let k = spec.parameters.len();
+    let units: Vec<Vec<f64>> = match spec.design {
+        Design::Grid => {
+            design::grid(&spec.parameters.iter().map(|p| p.values.clone().unwrap_or_default()).collect::<Vec<_>>())
+        }
+        Design::Lhs => design::latin_hypercube(spec.samples, k, spec.design_seed),
+        Design::Saltelli => design::saltelli(spec.samples, k, spec.design_seed),
+        Design::Morris => design::morris(spec.samples, k, spec.morris_levels, spec.design_seed),
+    };
+    if units.len() * spec.seeds.len() > 10_000_000 {
+        return Err(bad("the design has more than 10 million runs".into()));
+    }
+    let mut plans = Vec::with_capacity(units.len() * spec.seeds.len());
+    for (point, u) in units.iter().enumerate() {
+        let raw: Vec<f64> = match spec.design {
+            Design::Grid => u.clone(),
+            _ => u
+                .iter()
+                .zip(&spec.parameters)
+                .map(|(x, p)| p.min.unwrap() + x * (p.max.unwrap() - p.min.unwrap()))
+                .collect(),
+        };
+        let mut config = base.clone();
+        let mut values = Vec::with_capacity(raw.len());
+        for (p, v) in spec.parameters.iter().zip(&raw) {
+            let (c, applied) = set_path(&config, &p.path, *v, &file)?;
+            config = c;
+            values.push(applied);
+        }
+        for &seed in &spec.seeds {
+            let mut c = config.clone();
+            c.run.seed = seed;
+            let toml_text = c.to_toml();
+            let id = fnv_hex(&[&toml_text, &seed.to_string(), env!("CARGO_PKG_VERSION")]);
+            plans.push(Plan {
+                run: plans.len() as u32,
+                point: point as u32,
+                seed,
+                unit: u.clone(),
+                values: values.clone(),
+                config: c,
+                id,
+            });
+        }
+    }
+    Ok(Sweep { text, spec, plans })
+}
+
+/// Computes the named outcomes from a finished run.
+pub fn outcomes(sim: &Simulation, names: &[String]) -> Vec<f64> {
+    let t = sim.tables();
+    let agg = t[0];
+    let n = agg.rows();
+    let last = n - 1;
+    let tail = |c: &str| {
+        let v = agg.f64s(c);
+        let s = &v[n.saturating_sub(12)..];
+        s.iter().sum::<f64>() / s.len() as f64
+    };
+    let ratio = |c: &str| agg.f64s(c)[last] / agg.f64s(c)[0];
+    names
+        .iter()
+        .map(|o| match o.as_str() {
+            "unemployment_rate_end" => agg.f64s("unemployment_rate")[last],
+            "unemployment_rate_mean" => agg.f64s("unemployment_rate").iter().sum::<f64>() / n as f64,
+            "labour_share_end" => tail("labour_share"),
+            "wage_a_index_end" => ratio("wage_a_usd_month"),
+            "real_wage_a_index_end" => ratio("real_wage_a_usd_month_start_prices"),
+            "real_wage_c_index_end" => ratio("real_wage_c_usd_month_start_prices"),
+            "automation_share_a_end" => agg.f64s("automation_share_a")[last],
+            "provider_cumulative_cash_flow_usd_end" => agg.f64s("provider_cumulative_cash_flow_usd")[last],
+            "provider_payback_month" => agg
+                .f64s("provider_cumulative_cash_flow_usd")
+                .iter()
+                .position(|v| *v >= 0.0)
+                .map_or((n + 1) as f64, |p| p as f64),
+            "rate_of_surplus_value_end" => tail("rate_of_surplus_value"),
+            "price_level_end" => agg.f64s("price_level")[last],
+            "output_growth_annual" => {
+                let y = agg.f64s("output_units");
+                (y[last] / y[0]).powf(12.0 / (n.max(2) - 1) as f64) - 1.0
+            }
+            _ => f64::NAN,
+        })
+        .collect()
+}
+
+/// Folder of run `i`.
+pub fn run_dir(out: &Path, run: u32) -> PathBuf {
+    out.join("runs").join(format!("run={run:06}"))
+}
+
+fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
+    let tmp = path.with_extension("tmp");
+    std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, path).map_err(|e| io(path, e))
+}
+
+fn summary_table(sweep: &Sweep, plan: &Plan, values: &[f64]) -> Table {
+    let mut t = Table::new("summary");
+    t.u32("run", plan.run);
+    t.u32("point", plan.point);
+    t.str("run_id", &plan.id);
+    t.i64("seed", plan.seed as i64);
+    for (p, v) in sweep.spec.parameters.iter().zip(&plan.values) {
+        t.f64(leak(&p.path), *v);
+    }
+    for (o, v) in sweep.spec.outcomes.iter().zip(values) {
+        t.f64(leak(o), *v);
+    }
+    t
+}
+
+/// Column names must be `'static`; sweep column names live for the process.
+fn leak(s: &str) -> &'static str {
+    Box::leak(s.to_string().into_boxed_str())
+}
+
+/// Whether run `plan` is already complete in `out`.
+pub fn is_done(out: &Path, plan: &Plan) -> bool {
+    std::fs::read_to_string(run_dir(out, plan.run).join("done")).is_ok_and(|s| s.trim() == plan.id)
+}
+
+/// Executes one run and writes its folder (time series, summary, then the marker).
+pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError> {
+    let dir = run_dir(out, plan.run);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    }
+    let mut sim = Simulation::new(plan.config.clone(), 0);
+    sim.run(|_| {}).map_err(|e| SweepError::Run { run: plan.run, seed: plan.seed, message: e.to_string() })?;
+    let values = outcomes(&sim, &sweep.spec.outcomes);
+    let staging = out.join("runs").join(format!(".run={:06}.partial", plan.run));
+    if staging.exists() {
+        std::fs::remove_dir_all(&staging).map_err(|e| io(&staging, e))?;
+    }
+    std::fs::create_dir_all(&staging).map_err(|e| io(&staging, e))?;
+    let metadata = vec![
+        ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
+        ("mindmill.seed".to_string(), plan.seed.to_string()),
+        ("mindmill.run_index".to_string(), plan.run.to_string()),
+        ("mindmill.run_id".to_string(), plan.id.clone()),
+        ("mindmill.config".to_string(), plan.config.to_toml()),
+    ];
+    let mut ts = sim.tables()[0].clone();
+    ts.name = "timeseries";
+    // The seed beside every row, so a dataset scan can group by it.
+    let rows = ts.rows();
+    ts.columns.insert(0, ("seed", mindmill_model::Values::I64(vec![plan.seed as i64; rows])));
+    mindmill_export::write_table(&staging, &ts, &metadata).map_err(|e| io(&staging, e))?;
+    mindmill_export::write_table(&staging, &summary_table(sweep, plan, &values), &metadata)
+        .map_err(|e| io(&staging, e))?;
+    std::fs::rename(&staging, &dir).map_err(|e| io(&dir, e))?;
+    write_atomic(&dir.join("done"), format!("{}\n", plan.id).as_bytes())
+}
+
+/// Which runs a shard takes: run index modulo the shard count.
+pub fn in_shard(plan: &Plan, shard: Option<(u32, u32)>) -> bool {
+    shard.is_none_or(|(i, n)| plan.run % n == i)
+}
+
+/// What a call to [`run`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Outcome {
+    /// Runs in this shard.
+    pub in_shard: usize,
+    /// Runs already complete and skipped.
+    pub skipped: usize,
+    /// Runs executed now.
+    pub executed: usize,
+    /// Whether every run of the sweep is now complete (and runs.parquet written).
+    pub complete: bool,
+}
+
+/// Runs the sweep's pending runs of `shard` in parallel on `threads` threads, calling
+/// `progress(done, total)` as runs finish; merges when every run is complete.
+pub fn run(
+    sweep: &Sweep,
+    out: &Path,
+    shard: Option<(u32, u32)>,
+    threads: usize,
+    progress: impl Fn(usize, usize) + Sync,
+) -> Result<Outcome, SweepError> {
+    std::fs::create_dir_all(out.join("runs")).map_err(|e| io(out, e))?;
+    let spec_copy = out.join("sweep.toml");
+    match std::fs::read_to_string(&spec_copy) {
+        Ok(existing) if existing != sweep.text => {
+            return Err(io(
+                &spec_copy,
+                "this folder holds another sweep; use a new --out folder (resuming needs the identical sweep file)",
+            ));
+        }
+        Ok(_) => {}
+        Err(_) => write_atomic(&spec_copy, sweep.text.as_bytes())?,
+    }
+    let mine: Vec<&Plan> = sweep.plans.iter().filter(|p| in_shard(p, shard)).collect();
+    let pending: Vec<&Plan> = mine.iter().copied().filter(|p| !is_done(out, p)).collect();
+    let skipped = mine.len() - pending.len();
+    let done = std::sync::atomic::AtomicUsize::new(skipped);
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads })
+        .build()
+        .map_err(|e| io(out, e))?;
+    let results: Vec<Result<(), SweepError>> = pool.install(|| {
+        pending
+            .par_iter()
+            .map(|p| {
+                let r = execute(sweep, out, p);
+                let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                progress(d, mine.len());
+                r
+            })
+            .collect()
+    });
+    if let Some(e) = results.into_iter().find_map(Result::err) {
+        return Err(e);
+    }
+    let complete = sweep.plans.iter().all(|p| is_done(out, p));
+    if complete {
+        merge(sweep, out)?;
+    }
+    Ok(Outcome { in_shard: mine.len(), skipped, executed: pending.len(), complete })
+}
+
+/// Writes `runs.parquet` (one row per run, in run order) from the runs' summaries.
+pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
+    let missing = sweep.plans.iter().filter(|p| !is_done(out, p)).count();
+    if missing > 0 {
+        return Err(io(
+            out,
+            format!(
+                "{missing} of {} runs are not complete; run the sweep (or its other shards) first",
+                sweep.plans.len()
+            ),
+        ));
+    }
+    let mut frames = Vec::with_capacity(sweep.plans.len());
+    for p in &sweep.plans {
+        let f = run_dir(out, p.run).join("summary.parquet");
+        frames.push(mindmill_export::read(&f).map_err(|e| io(&f, e))?);
+    }
+    let mut all = frames.remove(0);
+    for f in frames {
+        all.vstack_mut(&f).map_err(|e| io(out, e))?;
+    }
+    all.align_chunks();
+    let path = out.join("runs.parquet");
+    let tmp = out.join(".runs.parquet.tmp");
+    let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
+    use polars::prelude::*;
+    ParquetWriter::new(file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::full())
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![
+            ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            ("mindmill.sweep".to_string(), sweep.text.clone()),
+        ])))
+        .finish(&mut all)
+        .map_err(|e| io(&tmp, e))?;
+    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
+}
+
+/// Reads shard settings from the environment: Slurm job arrays
+/// (`SLURM_ARRAY_TASK_ID`, `SLURM_ARRAY_TASK_COUNT`) or Kubernetes Indexed Jobs
+/// (`JOB_COMPLETION_INDEX` with `MINDMILL_SHARD_COUNT`).
+pub fn shard_from_env(get: impl Fn(&str) -> Option<String>) -> Result<Option<(u32, u32)>, String> {
+    let parse = |k: &str| -> Result<Option<u32>, String> {
+        get(k).map(|v| v.trim().parse::<u32>().map_err(|_| format!("{k}={v} is not a whole number"))).transpose()
+    };
+    let pair = match (parse("SLURM_ARRAY_TASK_ID")?, parse("SLURM_ARRAY_TASK_COUNT")?) {
+        (Some(i), Some(n)) => Some((i, n)),
+        (Some(_), None) => return Err("SLURM_ARRAY_TASK_ID is set without SLURM_ARRAY_TASK_COUNT".into()),
+        _ => match (parse("JOB_COMPLETION_INDEX")?, parse("MINDMILL_SHARD_COUNT")?) {
+            (Some(i), Some(n)) => Some((i, n)),
+            (Some(_), None) => {
+                return Err("JOB_COMPLETION_INDEX needs MINDMILL_SHARD_COUNT (the job's completions)".into());
+            }
+            _ => None,
+        },
+    };
+    match pair {
+        Some((i, n)) if n == 0 || i >= n => {
+            Err(format!("shard {i}/{n} is not allowed: the index must be below the count"))
+        }
+        other => Ok(other),
+    }
+}
+
+/// Parses `I/N`.
+pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
+    let (i, n) = s.split_once('/').ok_or_else(|| format!("--shard {s}: use I/N, e.g. 0/8"))?;
+    let (i, n): (u32, u32) = (
+        i.parse().map_err(|_| format!("--shard {s}: I is not a number"))?,
+        n.parse().map_err(|_| format!("--shard {s}: N is not a number"))?,
+    );
+    if n == 0 || i >= n {
+        return Err(format!("--shard {s}: I must be below N"));
+    }
+    Ok((i, n))
+}
+
+/// An sbatch script running the sweep as a job array of `tasks` tasks, then the merge.
+pub fn sbatch(sweep_file: &Path, out: &Path, tasks: u32, cpus: u32, time: &str, mem: &str, binary: &str) -> String {
+    format!(
+        "#!/bin/bash\n\
+         # mindmill sweep as a Slurm job array: every array task runs its shard of the runs\n\
+         # (mindmill reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT); finished runs are skipped\n\
+         # on resubmission. Submit with:  jid=$(sbatch --parsable THIS_FILE)\n\
+         # then merge after the array:    sbatch --dependency=afterok:$jid --wrap '{binary} merge {out}'\n\
+         #SBATCH --job-name=mindmill-sweep\n\
+         #SBATCH --array=0-{last}\n\
+         #SBATCH --cpus-per-task={cpus}\n\
+         #SBATCH --mem={mem}\n\
+         #SBATCH --time={time}\n\
+         #SBATCH --output={out}/slurm-%A_%a.out\n\
+         set -euo pipefail\n\
+         {binary} sweep {sweep} --out {out} --threads {cpus}\n",
+        last = tasks.saturating_sub(1),
+        out = out.display(),
+        sweep = sweep_file.display(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn env_shards() {
+        let env = |pairs: &'static [(&'static str, &'static str)]| {
+            move |k: &str| pairs.iter().find(|(a, _)| *a == k).map(|(_, v)| v.to_string())
+        };
+        assert_eq!(shard_from_env(env(&[])).unwrap(), None);
+        assert_eq!(
+            shard_from_env(env(&[("SLURM_ARRAY_TASK_ID", "3"), ("SLURM_ARRAY_TASK_COUNT", "8")])).unwrap(),
+            Some((3, 8))
+        );
+        assert_eq!(
+            shard_from_env(env(&[("JOB_COMPLETION_INDEX", "1"), ("MINDMILL_SHARD_COUNT", "4")])).unwrap(),
+            Some((1, 4))
+        );
+        assert!(shard_from_env(env(&[("SLURM_ARRAY_TASK_ID", "8"), ("SLURM_ARRAY_TASK_COUNT", "8")])).is_err());
+        assert!(shard_from_env(env(&[("JOB_COMPLETION_INDEX", "1")])).is_err());
+        assert_eq!(parse_shard("2/5").unwrap(), (2, 5));
+        assert!(parse_shard("5/5").is_err());
+    }
+
+    #[test]
+    fn set_path_changes_one_field_and_checks_it() {
+        let c = Config::baseline();
+        let (d, _) = set_path(&c, "technology.training_efficiency_growth", 2.5, "s.toml").unwrap();
+        assert_eq!(d.technology.training_efficiency_growth, 2.5);
+        let (d, _) = set_path(&c, "providers[1].markup_max", 1.5, "s.toml").unwrap();
+        assert_eq!(d.providers[1].markup_max, 1.5);
+        let (d, _) = set_path(&c, "adoption.regulation_cap[0]", 0.5, "s.toml").unwrap();
+        assert_eq!(d.adoption.regulation_cap[0], 0.5);
+        let (d, v) = set_path(&c, "technology.open_weight_lag_months", 3.6, "s.toml").unwrap();
+        assert_eq!((d.technology.open_weight_lag_months, v), (4, 4.0));
+        assert!(set_path(&c, "technology.nope", 1.0, "s.toml").unwrap_err().to_string().contains("no key `nope`"));
+        assert!(set_path(&c, "run.workers", 10.0, "s.toml").unwrap_err().to_string().contains("run.workers"));
+        assert!(set_path(&c, "government.income_tax", 3.0, "s.toml").is_err());
+    }
+}
+
+/// One row of a sensitivity table.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Sensitivity {
+    /// Outcome.
+    pub outcome: String,
+    /// Parameter path.
+    pub parameter: String,
+    /// Sobol first order (estimate, 2.5%, 97.5%), or NaN for Morris.
+    pub first: (f64, f64, f64),
+    /// Sobol total order (estimate, 2.5%, 97.5%), or NaN for Morris.
+    pub total: (f64, f64, f64),
+    /// Morris mu*, mu, sigma, or NaN for Sobol.
+    pub morris: (f64, f64, f64),
+}
+
+/// Global sensitivity of every outcome of a finished sweep in `out` (Saltelli or Morris
+/// design): outcomes are averaged over the replicate seeds of each design point first.
+pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, SweepError> {
+    let spec_path = out.join("sweep.toml");
+    let text = std::fs::read_to_string(&spec_path).map_err(|e| io(&spec_path, e))?;
+    let spec: SweepSpec = toml::from_str(&text).map_err(|e| io(&spec_path, e))?;
+    let runs_path = out.join("runs.parquet");
+    let df = mindmill_export::read(&runs_path)
+        .map_err(|e| io(&runs_path, format!("{e}; is the sweep complete (mindmill merge)?")))?;
+    let k = spec.parameters.len();
+    let reps = spec.seeds.len();
+    let mut rows = Vec::new();
+    for o in &spec.outcomes {
+        let col = df.column(o).and_then(|c| c.f64().cloned()).map_err(|e| io(&runs_path, e))?;
+        let v: Vec<f64> = col.into_no_null_iter().collect();
+        let y: Vec<f64> = v.chunks(reps).map(|c| c.iter().sum::<f64>() / c.len() as f64).collect();
+        match spec.design {
+            Design::Saltelli => {
+                let s = analyze::sobol(&y, spec.samples, k, resamples, spec.design_seed ^ 0xB007);
+                for (p, s) in spec.parameters.iter().zip(s) {
+                    rows.push(Sensitivity {
+                        outcome: o.clone(),
+                        parameter: p.path.clone(),
+                        first: s.first,
+                        total: s.total,
+                        morris: (f64::NAN, f64::NAN, f64::NAN),
+                    });
+                }
+            }
+            Design::Morris => {
+                let x = design::morris(spec.samples, k, spec.morris_levels, spec.design_seed);
+                // Effects per unit of the parameter's own range.
+                for (p, m) in spec.parameters.iter().zip(analyze::morris(&x, &y, k)) {
+                    rows.push(Sensitivity {
+                        outcome: o.clone(),
+                        parameter: p.path.clone(),
+                        first: (f64::NAN, f64::NAN, f64::NAN),
+                        total: (f64::NAN, f64::NAN, f64::NAN),
+                        morris: (m.mu_star, m.mu, m.sigma),
+                    });
+                }
+            }
+            _ => {
+                return Err(io(&spec_path, "sensitivity analysis needs design = \"saltelli\" (Sobol) or \"morris\""));
+            }
+        }
+    }
+    let mut t = Table::new("sensitivity");
+    for r in &rows {
+        t.str("outcome", &r.outcome);
+        t.str("parameter", &r.parameter);
+        t.f64("sobol_first", r.first.0);
+        t.f64("sobol_first_lo", r.first.1);
+        t.f64("sobol_first_hi", r.first.2);
+        t.f64("sobol_total", r.total.0);
+        t.f64("sobol_total_lo", r.total.1);
+        t.f64("sobol_total_hi", r.total.2);
+        t.f64("morris_mu_star", r.morris.0);
+        t.f64("morris_mu", r.morris.1);
+        t.f64("morris_sigma", r.morris.2);
+    }
+    let metadata = vec![
+        ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.sweep".to_string(), text),
+    ];
+    mindmill_export::write_table(out, &t, &metadata).map_err(|e| io(out, e))?;
+    Ok(rows)
+}

@@ -1,0 +1,194 @@
+//! End-to-end tests of sweeps: sharding, merging, resuming after a kill, analysis, errors.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn bin() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_mindmill"))
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("mindmill-sweep-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+const SPEC: &str = r#"
+design = "lhs"
+samples = 8
+seeds = [1, 2]
+workers = 400
+years = 1
+outcomes = ["unemployment_rate_mean", "labour_share_end", "provider_payback_month"]
+
+[[parameters]]
+path = "technology.training_efficiency_growth"
+min = 1.5
+max = 4.0
+
+[[parameters]]
+path = "technology.open_weight_lag_months"
+min = 0
+max = 24
+"#;
+
+/// Every file under `dir`, relative path -> bytes, sorted.
+fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap() {
+            let p = e.unwrap().path();
+            if p.is_dir() {
+                stack.push(p);
+            } else {
+                out.push((p.strip_prefix(dir).unwrap().display().to_string(), std::fs::read(&p).unwrap()));
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn sweep(spec: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut c = bin();
+    c.arg("sweep").arg(spec).arg("--out").arg(out).args(extra);
+    for k in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX", "MINDMILL_SHARD_COUNT"] {
+        c.env_remove(k);
+    }
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    c.output().unwrap()
+}
+
+#[test]
+fn shards_merged_equal_the_unsharded_sweep_byte_for_byte() {
+    let dir = scratch("shards");
+    let spec = dir.join("s.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let whole = dir.join("whole");
+    let o = sweep(&spec, &whole, &["--threads", "2"], &[]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(whole.join("runs.parquet").exists());
+
+    // Three shards: one by flag, one as a Slurm array task, one as a Kubernetes indexed job.
+    let sharded = dir.join("sharded");
+    let a = sweep(&spec, &sharded, &["--shard", "0/3", "--threads", "1"], &[]);
+    assert!(a.status.success());
+    assert!(String::from_utf8_lossy(&a.stdout).contains("other shards are still to run"));
+    assert!(!sharded.join("runs.parquet").exists());
+    let b = sweep(&spec, &sharded, &[], &[("SLURM_ARRAY_TASK_ID", "1"), ("SLURM_ARRAY_TASK_COUNT", "3")]);
+    assert!(String::from_utf8_lossy(&b.stdout).contains("shard 1/3"), "{}", String::from_utf8_lossy(&b.stdout));
+    let c = sweep(&spec, &sharded, &[], &[("JOB_COMPLETION_INDEX", "2"), ("MINDMILL_SHARD_COUNT", "3")]);
+    assert!(c.status.success());
+    // The last shard completes the sweep and merges; an explicit merge gives the same file.
+    assert!(sharded.join("runs.parquet").exists());
+    let m = bin().arg("merge").arg(&spec).arg("--out").arg(&sharded).output().unwrap();
+    assert!(m.status.success(), "{}", String::from_utf8_lossy(&m.stderr));
+    let (fw, fs) = (files(&whole), files(&sharded));
+    assert_eq!(fw.len(), fs.len());
+    for ((pw, bw), (ps, bs)) in fw.iter().zip(&fs) {
+        assert_eq!(pw, ps);
+        assert!(bw == bs, "{pw} differs between the sharded and the whole sweep");
+    }
+    let runs = mindmill_export::read(&whole.join("runs.parquet")).unwrap();
+    assert_eq!(runs.height(), 16);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_killed_sweep_resumes_without_redoing_or_losing_runs() {
+    let dir = scratch("kill");
+    let spec = dir.join("s.toml");
+    std::fs::write(&spec, SPEC.replace("samples = 8", "samples = 24").replace("workers = 400", "workers = 3000"))
+        .unwrap();
+    let reference = dir.join("reference");
+    assert!(sweep(&spec, &reference, &["--threads", "2"], &[]).status.success());
+
+    let out = dir.join("killed");
+    let mut child = bin()
+        .arg("sweep")
+        .arg(&spec)
+        .args(["--threads", "1", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let done = |d: &Path| -> usize {
+        std::fs::read_dir(d.join("runs"))
+            .map_or(0, |r| r.filter_map(|e| e.ok()).filter(|e| e.path().join("done").exists()).count())
+    };
+    let start = std::time::Instant::now();
+    while done(&out) < 3 && start.elapsed().as_secs() < 120 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    child.kill().unwrap(); // SIGKILL: no chance to clean up
+    child.wait().unwrap();
+    let finished = done(&out);
+    assert!(finished >= 3 && finished < 48, "killed after {finished} runs");
+    assert!(!out.join("runs.parquet").exists());
+
+    let again = sweep(&spec, &out, &["--threads", "2"], &[]);
+    let text = String::from_utf8_lossy(&again.stdout).into_owned();
+    assert!(again.status.success(), "{text}");
+    assert!(text.contains(&format!("{} already done", finished)) || text.contains("already done"), "{text}");
+    let (fr, fk) = (files(&reference), files(&out));
+    assert_eq!(fr.len(), fk.len(), "no partial or duplicate files remain");
+    for ((pr, br), (pk, bk)) in fr.iter().zip(&fk) {
+        assert_eq!(pr, pk);
+        assert!(br == bk, "{pr} differs after the resume");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sobol_analysis_of_a_model_sweep_writes_a_table() {
+    let dir = scratch("sobol");
+    let spec = dir.join("s.toml");
+    let text = SPEC
+        .replace("design = \"lhs\"", "design = \"saltelli\"")
+        .replace("samples = 8", "samples = 6")
+        .replace("seeds = [1, 2]", "seeds = [1]");
+    std::fs::write(&spec, text).unwrap();
+    let out = dir.join("out");
+    assert!(sweep(&spec, &out, &[], &[]).status.success());
+    let a = bin().arg("analyze").arg(&out).args(["--resamples", "50"]).output().unwrap();
+    let stdout = String::from_utf8_lossy(&a.stdout);
+    assert!(a.status.success(), "{stdout}{}", String::from_utf8_lossy(&a.stderr));
+    assert!(stdout.contains("technology.training_efficiency_growth") && stdout.contains("ST"), "{stdout}");
+    let t = mindmill_export::read(&out.join("sensitivity.parquet")).unwrap();
+    assert_eq!(t.height(), 3 * 2, "outcomes x parameters");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn slurm_script_and_bad_sweep_files() {
+    let dir = scratch("slurm");
+    let spec = dir.join("s.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let out = dir.join("out");
+    let o = bin().arg("slurm").arg(&spec).arg("--out").arg(&out).args(["--tasks", "4"]).output().unwrap();
+    assert!(o.status.success());
+    let script = std::fs::read_to_string(out.join("sweep.sbatch")).unwrap();
+    assert!(script.contains("#SBATCH --array=0-3") && script.contains(" sweep "), "{script}");
+
+    for (text, expect) in [
+        (SPEC.replace("samples = 8", "samples = 8\ncolour = 1"), "unknown field `colour`"),
+        (SPEC.replace("\"labour_share_end\"", "\"happiness\""), "unknown outcome `happiness`"),
+        (SPEC.replace("technology.open_weight_lag_months", "technology.nope"), "no key `nope`"),
+        (SPEC.replace("min = 0\nmax = 24", "min = 24\nmax = 0"), "min` < `max"),
+        (SPEC.replace("seeds = [1, 2]", "seeds = []"), "at least one seed"),
+        (SPEC.replace("design = \"lhs\"", "design = \"grid\""), "needs a non-empty list"),
+    ] {
+        std::fs::write(&spec, text).unwrap();
+        let o = bin().arg("sweep").arg(&spec).arg("--out").arg(dir.join("bad")).output().unwrap();
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        assert!(err.contains("s.toml") && err.contains(expect), "expected `{expect}` in: {err}");
+    }
+    assert!(!dir.join("bad").exists(), "a bad sweep writes nothing");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
