@@ -10,9 +10,9 @@ pub mod design;
 
 use mindmill_config::{Config, ConfigError};
 use mindmill_model::{Simulation, Table};
-use rayon::prelude::*;
 use serde::Deserialize;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Scalar outcomes a sweep can summarise, with their meaning.
 pub const OUTCOMES: &[(&str, &str)] = &[
@@ -403,16 +403,16 @@ pub fn is_done(out: &Path, plan: &Plan) -> bool {
     std::fs::read_to_string(run_dir(out, plan.run).join("done")).is_ok_and(|s| s.trim() == plan.id)
 }
 
-/// Executes one run and writes its folder (time series, summary, then the marker).
+/// Executes one run and writes its folder (time series, summary, then the marker). The
+/// files are written in a staging folder private to this process and renamed into place,
+/// so two processes that run the same run (a resubmitted array task beside a slow one)
+/// never mix their files; the second to finish keeps the first one's result.
 pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError> {
     let dir = run_dir(out, plan.run);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
-    }
     let mut sim = Simulation::new(plan.config.clone(), 0);
     sim.run(|_| {}).map_err(|e| SweepError::Run { run: plan.run, seed: plan.seed, message: e.to_string() })?;
     let values = outcomes(&sim, &sweep.spec.outcomes);
-    let staging = out.join("runs").join(format!(".run={:06}.partial", plan.run));
+    let staging = out.join("runs").join(format!(".run={:06}.partial-{}", plan.run, std::process::id()));
     if staging.exists() {
         std::fs::remove_dir_all(&staging).map_err(|e| io(&staging, e))?;
     }
@@ -433,8 +433,28 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
     mindmill_export::write_table(&staging, &ts, &metadata).map_err(|e| io(&staging, e))?;
     mindmill_export::write_table(&staging, &summary_table(sweep, plan, &values), &metadata)
         .map_err(|e| io(&staging, e))?;
+    if is_done(out, plan) {
+        // Another process finished this run meanwhile; its files are the same.
+        return std::fs::remove_dir_all(&staging).map_err(|e| io(&staging, e));
+    }
+    if dir.exists() {
+        // Left by a process that died before writing the marker.
+        std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
+    }
     std::fs::rename(&staging, &dir).map_err(|e| io(&dir, e))?;
     write_atomic(&dir.join("done"), format!("{}\n", plan.id).as_bytes())
+}
+
+/// Removes staging folders left by processes that were killed mid-run.
+fn remove_leftovers(out: &Path) -> Result<(), SweepError> {
+    let runs = out.join("runs");
+    for e in std::fs::read_dir(&runs).map_err(|e| io(&runs, e))?.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".run=") && name.contains(".partial") {
+            std::fs::remove_dir_all(e.path()).map_err(|err| io(&e.path(), err))?;
+        }
+    }
+    Ok(())
 }
 
 /// Which runs a shard takes: run index modulo the shard count.
@@ -479,27 +499,40 @@ pub fn run(
     let mine: Vec<&Plan> = sweep.plans.iter().filter(|p| in_shard(p, shard)).collect();
     let pending: Vec<&Plan> = mine.iter().copied().filter(|p| !is_done(out, p)).collect();
     let skipped = mine.len() - pending.len();
-    let done = std::sync::atomic::AtomicUsize::new(skipped);
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads })
-        .build()
-        .map_err(|e| io(out, e))?;
-    let results: Vec<Result<(), SweepError>> = pool.install(|| {
-        pending
-            .par_iter()
-            .map(|p| {
-                let r = execute(sweep, out, p);
-                let d = done.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
-                progress(d, mine.len());
-                r
-            })
-            .collect()
+    let done = AtomicUsize::new(skipped);
+    let next = AtomicUsize::new(0);
+    let workers = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
+    // Plain threads pulling runs from a counter: a run blocked in Parquet writing (which uses
+    // polars' own thread pool) never starts another run, so memory stays bounded by the
+    // number of workers.
+    let first_error: std::sync::Mutex<Option<SweepError>> = std::sync::Mutex::new(None);
+    std::thread::scope(|scope| {
+        for _ in 0..workers.min(pending.len().max(1)) {
+            scope.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(p) = pending.get(i) else { break };
+                    if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
+                        break;
+                    }
+                    if let Err(e) = execute(sweep, out, p) {
+                        if let Ok(mut slot) = first_error.lock() {
+                            slot.get_or_insert(e);
+                        }
+                        break;
+                    }
+                    let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+                    progress(d, mine.len());
+                }
+            });
+        }
     });
-    if let Some(e) = results.into_iter().find_map(Result::err) {
+    if let Some(e) = first_error.into_inner().ok().flatten() {
         return Err(e);
     }
     let complete = sweep.plans.iter().all(|p| is_done(out, p));
     if complete {
+        remove_leftovers(out)?;
         merge(sweep, out)?;
     }
     Ok(Outcome { in_shard: mine.len(), skipped, executed: pending.len(), complete })
