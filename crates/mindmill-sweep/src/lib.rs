@@ -502,29 +502,26 @@ pub fn run(
     let done = AtomicUsize::new(skipped);
     let next = AtomicUsize::new(0);
     let workers = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
-    // Plain threads pulling runs from a counter: a run blocked in Parquet writing (which uses
-    // polars' own thread pool) never starts another run, so memory stays bounded by the
-    // number of workers.
+    // A rayon pool whose every thread loops over a shared counter (one broadcast job per
+    // thread, no other queued work): a thread blocked in Parquet writing (polars' own pool)
+    // finds nothing to steal, so memory stays bounded by the number of threads.
     let first_error: std::sync::Mutex<Option<SweepError>> = std::sync::Mutex::new(None);
-    std::thread::scope(|scope| {
-        for _ in 0..workers.min(pending.len().max(1)) {
-            scope.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(p) = pending.get(i) else { break };
-                    if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
-                        break;
-                    }
-                    if let Err(e) = execute(sweep, out, p) {
-                        if let Ok(mut slot) = first_error.lock() {
-                            slot.get_or_insert(e);
-                        }
-                        break;
-                    }
-                    let d = done.fetch_add(1, Ordering::Relaxed) + 1;
-                    progress(d, mine.len());
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().map_err(|e| io(out, e))?;
+    pool.broadcast(|_| {
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(p) = pending.get(i) else { break };
+            if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
+                break;
+            }
+            if let Err(e) = execute(sweep, out, p) {
+                if let Ok(mut slot) = first_error.lock() {
+                    slot.get_or_insert(e);
                 }
-            });
+                break;
+            }
+            let d = done.fetch_add(1, Ordering::Relaxed) + 1;
+            progress(d, mine.len());
         }
     });
     if let Some(e) = first_error.into_inner().ok().flatten() {
