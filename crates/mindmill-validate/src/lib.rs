@@ -197,13 +197,12 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         (0..firms.rows()).filter(|&i| ft[i] == last_tick).map(|i| firms.f64s("employed_persons")[i]).collect();
     let mut growth = Vec::new();
     if n > 12 {
-        let nf = size_end.len();
+        // Yearly snapshots: the last month and twelve months before it.
         let fo = firms.f64s("output_units");
-        let base = (n - 13) * nf;
-        let end = (n - 1) * nf;
-        for f in 0..nf {
-            let (a, b) = (fo[base + f], fo[end + f]);
-            if a > 0.0 && b > 0.0 {
+        let at = |tick: u32| -> Vec<f64> { (0..firms.rows()).filter(|&i| ft[i] == tick).map(|i| fo[i]).collect() };
+        let (end, base) = (at(last_tick), at(last_tick - 12));
+        for (a, b) in base.iter().zip(&end) {
+            if *a > 0.0 && *b > 0.0 {
                 growth.push((b / a).ln());
             }
         }

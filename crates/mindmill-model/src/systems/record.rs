@@ -217,11 +217,12 @@ pub fn record_tick(
         ot.f64("automatable_share_frontier", tech.automatable_frontier[o] as f64);
     }
 
-    // ---- firms ----
+    // ---- firms: yearly (December) and the last month, so output stays small at scale ----
     let mut fs: Vec<&Firm> = firms.iter().collect();
     fs.sort_by_key(|f| f.id);
     let ft = &mut rec.firms;
-    for f in fs {
+    let snapshot = tick % 12 == 11 || tick + 1 == setup.ticks;
+    for f in fs.into_iter().filter(|_| snapshot) {
         ft.u32("tick", tick);
         ft.u32("firm", f.id);
         ft.str("sector_naics", &setup.sectors[f.sector as usize].0);
