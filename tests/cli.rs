@@ -196,3 +196,72 @@ fn calibrate_prints_fits_and_passes_on_the_baseline() {
     assert!(text.contains("technology.flops_per_watt_growth") && text.contains("labour share"), "{text}");
     assert!(!text.contains(" NO "), "{text}");
 }
+
+fn signal(pid: u32, sig: &str) {
+    assert!(Command::new("kill").args([sig, &pid.to_string()]).status().unwrap().success());
+}
+
+#[test]
+fn sigint_stops_a_run_cleanly_and_writes_nothing() {
+    let dir = scratch("sigint");
+    let out = dir.join("run");
+    let child = bin()
+        .args(["run", "--workers", "300000", "--years", "20", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    signal(child.id(), "-INT");
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("interrupted after month") && err.contains("nothing was written"), "{err}");
+    assert!(!out.exists());
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).collect();
+    assert!(left.is_empty(), "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn sigterm_stops_a_sweep_keeping_finished_runs() {
+    let dir = scratch("sigterm");
+    let spec = dir.join("s.toml");
+    std::fs::write(
+        &spec,
+        "design = \"lhs\"\nsamples = 40\nseeds = [1]\nworkers = 3000\nyears = 2\noutcomes = [\"labour_share_end\"]\n\
+         [[parameters]]\npath = \"technology.training_efficiency_growth\"\nmin = 1.5\nmax = 4.0\n",
+    )
+    .unwrap();
+    let out = dir.join("out");
+    let child = bin()
+        .arg("sweep")
+        .arg(&spec)
+        .args(["--threads", "1", "--out"])
+        .arg(&out)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let done = || {
+        std::fs::read_dir(out.join("runs"))
+            .map_or(0, |r| r.filter_map(|e| e.ok()).filter(|e| e.path().join("done").exists()).count())
+    };
+    let start = std::time::Instant::now();
+    while done() < 2 && start.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    signal(child.id(), "-TERM");
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(130), "{err}");
+    assert!(err.contains("are complete and kept") && err.contains("resume"), "{err}");
+    let kept = done();
+    assert!(kept >= 2 && kept < 40, "{kept}");
+    let again = bin().arg("sweep").arg(&spec).arg("--out").arg(&out).output().unwrap();
+    let text = String::from_utf8_lossy(&again.stdout);
+    assert!(again.status.success() && text.contains(&format!("{kept} already done")), "{text}");
+    assert!(out.join("runs.parquet").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

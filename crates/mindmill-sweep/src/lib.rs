@@ -473,6 +473,8 @@ pub struct Outcome {
     pub executed: usize,
     /// Whether every run of the sweep is now complete (and runs.parquet written).
     pub complete: bool,
+    /// Whether a stop was requested: running runs finished, no new ones started.
+    pub interrupted: bool,
 }
 
 /// Runs the sweep's pending runs of `shard` in parallel on `threads` threads, calling
@@ -482,6 +484,7 @@ pub fn run(
     out: &Path,
     shard: Option<(u32, u32)>,
     threads: usize,
+    stop: &std::sync::atomic::AtomicBool,
     progress: impl Fn(usize, usize) + Sync,
 ) -> Result<Outcome, SweepError> {
     std::fs::create_dir_all(out.join("runs")).map_err(|e| io(out, e))?;
@@ -509,6 +512,9 @@ pub fn run(
     let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().map_err(|e| io(out, e))?;
     pool.broadcast(|_| {
         loop {
+            if stop.load(Ordering::Relaxed) {
+                break;
+            }
             let i = next.fetch_add(1, Ordering::Relaxed);
             let Some(p) = pending.get(i) else { break };
             if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
@@ -532,7 +538,8 @@ pub fn run(
         remove_leftovers(out)?;
         merge(sweep, out)?;
     }
-    Ok(Outcome { in_shard: mine.len(), skipped, executed: pending.len(), complete })
+    let executed = done.load(Ordering::Relaxed) - skipped;
+    Ok(Outcome { in_shard: mine.len(), skipped, executed, complete, interrupted: stop.load(Ordering::Relaxed) })
 }
 
 /// Writes `runs.parquet` (one row per run, in run order) from the runs' summaries.

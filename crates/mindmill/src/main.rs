@@ -7,6 +7,7 @@ use mindmill_model::Simulation;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 /// mindmill simulates an economy in which large language models industrialise
@@ -17,6 +18,10 @@ use std::time::Instant;
 /// Start with `mindmill run`: it runs the built-in baseline (US economy from 2025,
 /// 100,000 worker agents, 10 years) and writes tidy Parquet under outputs/.
 /// Read the model in docs/MODEL.md and every output column in docs/OUTPUTS.md.
+///
+/// Exit codes: 0 success; 1 `calibrate` found a fit off its target; 2 bad input or a
+/// failed run (the message says which file, key or tick); 130 interrupted by SIGINT or
+/// SIGTERM (a run writes nothing, a sweep keeps its finished runs).
 #[derive(Parser, Debug)]
 #[command(name = "mindmill", version, about, long_about, propagate_version = true)]
 struct Cli {
@@ -202,8 +207,20 @@ struct RunArgs {
     quiet: bool,
 }
 
+/// Set by SIGINT or SIGTERM: runs stop after the current month, sweeps after their running runs.
+static STOP: AtomicBool = AtomicBool::new(false);
+
+/// Exit code after an interruption (128 + SIGINT, the shell convention).
+const INTERRUPTED: u8 = 130;
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // First signal: stop cleanly. Second: exit at once.
+    let _ = ctrlc::set_handler(|| {
+        if STOP.swap(true, Ordering::SeqCst) {
+            std::process::exit(INTERRUPTED as i32);
+        }
+    });
     let result = match cli.command {
         Command::Run(args) => run(args),
         Command::Check { config } => check(&config),
@@ -334,7 +351,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
     let interactive = std::io::stderr().is_terminal();
     let started = Instant::now();
     let step = (total / 20).max(1);
-    let outcome = mindmill_sweep::run(&sweep, &out, shard, args.threads, |done, total| {
+    let outcome = mindmill_sweep::run(&sweep, &out, shard, args.threads, &STOP, |done, total| {
         bar.set_position(done as u64);
         if !interactive && (done % step == 0 || done == total) {
             eprintln!("mindmill sweep: {done}/{total} runs ({:.0} s)", started.elapsed().as_secs_f64());
@@ -350,6 +367,16 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
         outcome.skipped,
         started.elapsed().as_secs_f64()
     );
+    if outcome.interrupted {
+        eprintln!(
+            "mindmill: interrupted; {} runs are complete and kept ({} done before, {} now), {} left. Run the same command again to resume.",
+            outcome.skipped + outcome.executed,
+            outcome.skipped,
+            outcome.executed,
+            outcome.in_shard - outcome.skipped - outcome.executed
+        );
+        return Ok(ExitCode::from(INTERRUPTED));
+    }
     if outcome.complete {
         println!(
             "every run is done: {} (one row per run); time series: {}/runs/run=*/timeseries.parquet",
@@ -480,17 +507,28 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let bar = progress_bar(ticks as u64, args.quiet);
     let interactive = std::io::stderr().is_terminal();
     let ran = Instant::now();
-    let outcome = sim.run(|t| {
+    while sim.tick() < ticks {
+        if STOP.load(Ordering::SeqCst) {
+            bar.finish_and_clear();
+            eprintln!(
+                "mindmill: interrupted after month {} of {ticks}; nothing was written and {} is unchanged. Run the same command again to start over.",
+                sim.tick(),
+                out.display()
+            );
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
+        if let Err(e) = sim.step() {
+            bar.finish_and_clear();
+            bail!("{e}\nThe run stopped; nothing was written.");
+        }
+        let t = sim.tick();
         bar.set_position(t as u64);
         if !interactive && !args.quiet && t % 12 == 0 {
             eprintln!("mindmill: year {}/{} done ({:.1} s)", t / 12, ticks / 12, ran.elapsed().as_secs_f64());
         }
-    });
+    }
     bar.finish_and_clear();
     let run_s = ran.elapsed().as_secs_f64();
-    if let Err(e) = outcome {
-        bail!("{e}\nThe run stopped; nothing was written.");
-    }
 
     std::fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
     let metadata = vec![
