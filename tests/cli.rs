@@ -265,3 +265,22 @@ fn sigterm_stops_a_sweep_keeping_finished_runs() {
     assert!(out.join("runs.parquet").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn check_accepts_sweep_files_and_names_bad_keys() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = bin().arg("check").arg(root.join("configs/sweeps/demo_lhs.toml")).output().unwrap();
+    assert!(o.status.success());
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("valid sweep")
+            && String::from_utf8_lossy(&o.stdout).contains("200 runs")
+    );
+    let dir = scratch("checksweep");
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "design = \"lhs\"\nseeds = [1]\nsamples = \"many\"\noutcomes = []\n").unwrap();
+    let o = bin().arg("check").arg(&bad).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("bad.toml") && err.contains("samples") && err.contains("line 3"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

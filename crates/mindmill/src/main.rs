@@ -45,12 +45,13 @@ enum Command {
     /// identical runs). An existing run folder is kept unless --force is given.
     #[command(verbatim_doc_comment)]
     Run(RunArgs),
-    /// Validate a config file without running it.
+    /// Validate a config or sweep file without running it.
     ///
     /// Exit code 0 when valid; 2 when the file is unreadable or invalid. The error
-    /// names the file, line, key, the value found and what is allowed.
+    /// names the file, line, key, the value found and what is allowed. A sweep file
+    /// (one with a `design` key) is expanded and every resolved run config checked.
     Check {
-        /// Config file (TOML) to check.
+        /// Config or sweep file (TOML) to check.
         config: PathBuf,
     },
     /// Fit the technology and energy parameters to the shipped data and check the start.
@@ -249,6 +250,20 @@ fn load(path: Option<&Path>) -> Result<Config> {
 }
 
 fn check(path: &Path) -> Result<ExitCode> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("{}: cannot read the file", path.display()))?;
+    if text.parse::<toml::Table>().is_ok_and(|t| t.contains_key("design")) {
+        // A sweep file: every resolved run config is checked too.
+        let sweep = mindmill_sweep::load(path)?;
+        println!(
+            "{}: valid sweep ({:?} design, {} parameters, {} seeds, {} runs)",
+            path.display(),
+            sweep.spec.design,
+            sweep.spec.parameters.len(),
+            sweep.spec.seeds.len(),
+            sweep.plans.len()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
     let c = Config::from_file(path)?;
     println!(
         "{}: valid ({} workers, {} firms, {} years, {} providers, {} events)",
