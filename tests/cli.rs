@@ -284,3 +284,17 @@ fn check_accepts_sweep_files_and_names_bad_keys() {
     assert!(err.contains("bad.toml") && err.contains("samples") && err.contains("line 3"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn checked_and_fast_modes_give_identical_output() {
+    let dir = scratch("checkevery");
+    let (a, b) = (dir.join("a"), dir.join("b"));
+    assert!(small_run(&a, &["--check-every", "1"]).status.success());
+    assert!(small_run(&b, &["--check-every", "12"]).status.success());
+    for f in FILES {
+        let x = std::fs::read(a.join(format!("{f}.parquet"))).unwrap();
+        let y = std::fs::read(b.join(format!("{f}.parquet"))).unwrap();
+        assert!(x == y, "{f}.parquet differs between check intervals");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -79,6 +79,17 @@ impl fmt::Display for AccountingError {
 
 impl std::error::Error for AccountingError {}
 
+/// How often the expensive per-agent invariants run (every `every` ticks; 1 = every tick).
+/// Results never depend on it: the checks only read.
+#[derive(Resource, Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CheckEvery(pub u32);
+
+impl Default for CheckEvery {
+    fn default() -> Self {
+        CheckEvery(1)
+    }
+}
+
 /// Set by the accounting check when a flow breaks; the run stops after the tick.
 #[derive(Resource, Debug, Clone, Default)]
 pub struct Breach(pub Option<AccountingError>);

@@ -496,6 +496,7 @@ pub fn build_world(config: Config, run: u64) -> World {
     world.insert_resource(inst);
     world.insert_resource(ledger);
     world.insert_resource(Breach::default());
+    world.insert_resource(crate::accounts::CheckEvery::default());
     world.insert_resource(Accounts::default());
     world.insert_resource(index);
     world.insert_resource(Recorder::default());

@@ -79,6 +79,12 @@ impl Simulation {
         Ok(())
     }
 
+    /// Runs the expensive per-agent invariants every `ticks` ticks (1 = every tick, the
+    /// default). Results do not depend on it.
+    pub fn set_check_every(&mut self, ticks: u32) {
+        self.world.insert_resource(accounts::CheckEvery(ticks.max(1)));
+    }
+
     /// The output tables so far.
     pub fn tables(&self) -> Vec<&Table> {
         let r = self.world.resource::<resources::Recorder>();

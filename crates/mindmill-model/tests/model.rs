@@ -210,3 +210,17 @@ fn fixed_seed_reference_run_is_unchanged() {
     }
     assert_eq!(text.lines().count(), want.lines().count());
 }
+
+fn break_a_link(mut workers: Query<&mut mindmill_model::components::Job>) {
+    if let Some(mut j) = workers.iter_mut().find(|j| j.status == mindmill_model::components::Status::Employed) {
+        j.employer = mindmill_model::components::NO_FIRM;
+    }
+}
+
+#[test]
+fn a_broken_employment_link_is_caught() {
+    let mut sim = Simulation::new(small(1000, 1), 0);
+    sim.schedule_mut().add_systems(break_a_link.after(TickSystems::Government).before(TickSystems::Accounting));
+    let e = sim.step().expect_err("the broken link must be caught");
+    assert!(e.to_string().contains("employment links disagree"), "{e}");
+}

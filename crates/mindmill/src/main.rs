@@ -200,6 +200,10 @@ struct RunArgs {
     /// Threads for agent-parallel systems (0 = all cores). Output does not depend on it.
     #[arg(long, default_value_t = 0)]
     threads: usize,
+    /// Run the expensive per-agent invariants every N months (1 = every month). The
+    /// stock-flow check runs every month regardless; results never depend on N.
+    #[arg(long, default_value_t = 1)]
+    check_every: u32,
     /// Replace an existing run folder.
     #[arg(long)]
     force: bool,
@@ -516,7 +520,11 @@ fn run(args: RunArgs) -> Result<ExitCode> {
 
     mindmill_model::init_threads(args.threads);
     let started = Instant::now();
+    if args.check_every == 0 || args.check_every > 1200 {
+        bail!("--check-every {} is not allowed: 1 to 1200 months", args.check_every);
+    }
     let mut sim = Simulation::new(config.clone(), 0);
+    sim.set_check_every(args.check_every);
     let setup_s = started.elapsed().as_secs_f64();
     let ticks = sim.ticks();
     let bar = progress_bar(ticks as u64, args.quiet);

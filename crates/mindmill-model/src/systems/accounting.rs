@@ -3,8 +3,8 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::accounts::{AccountingError, Breach, Ledger, SECTORS, Sector, check_ledger};
-use crate::components::{Firm, Pay, Provider};
+use crate::accounts::{AccountingError, Breach, CheckEvery, Ledger, SECTORS, Sector, check_ledger};
+use crate::components::{Datacenter, Firm, Job, NO_FIRM, Pay, Provider, Status};
 use crate::resources::{Accounts, Calendar, Institutions, Setup};
 use crate::systems::{Counters, count, take};
 
@@ -18,13 +18,16 @@ pub fn check_accounts(
     mut breach: ResMut<Breach>,
     mut acc: ResMut<Accounts>,
     mut parts: Local<Counters<1>>,
-    workers: Query<&Pay>,
+    every: Res<CheckEvery>,
+    mut links: Local<Counters<4>>,
+    workers: Query<(&Pay, &Job)>,
     firms: Query<&Firm>,
     providers: Query<&Provider>,
+    sites: Query<&Datacenter>,
 ) {
     let mut balances = [0i128; SECTORS];
     let local = &*parts;
-    workers.par_iter().for_each(|p| count(local, [p.deposits as i128]));
+    workers.par_iter().for_each(|(p, _)| count(local, [p.deposits as i128]));
     balances[Sector::Workers as usize] = take(&mut parts)[0] * setup.weight as i128;
     balances[Sector::Firms as usize] = firms.iter().map(|f| f.deposits as i128).sum();
     balances[Sector::Providers as usize] = providers.iter().map(|p| p.deposits as i128).sum();
@@ -84,6 +87,50 @@ pub fn check_accounts(
     a.subscriptions = subs;
     let real: f64 = firms.iter().map(|f| f.sold).sum();
     a.price_gain = real - sales;
+
+    // Expensive per-agent invariants, every `every` ticks: employment links agree with
+    // statuses, categories are in range, shares and capacities are in their domains.
+    if breach.0.is_none() && cal.tick % every.0.max(1) == 0 {
+        let nf = setup.config.run.firms;
+        let nocc = setup.occupations.len() as u16;
+        let l = &*links;
+        workers.par_iter().for_each(|(_, j)| {
+            let employed = j.status == Status::Employed;
+            let bad_link = (employed && j.employer >= nf) || (!employed && j.employer != NO_FIRM);
+            let bad_category = j.tier > 3 || j.occupation >= nocc || j.retrain_tier > 3;
+            if bad_link || bad_category {
+                count(l, [bad_link as i128, bad_category as i128, 0, 0]);
+            }
+        });
+        let [bad_links, bad_categories, _, _] = take(&mut links);
+        let unit = |x: f64| (0.0..=1.0).contains(&x);
+        let bad_share = firms
+            .iter()
+            .find(|f| !(f.ai_share.iter().chain(&f.ceiling).all(|x| unit(*x)) && f.oversight_per_unit >= 0.0));
+        let bad_provider = providers.iter().find(|p| !(unit(p.served_share) && p.gpus >= 0.0 && p.peak_flops >= 0.0));
+        let bad_site = sites.iter().find(|d| !(d.gpus >= -1e-6 && d.it_mw >= -1e-9 && unit(d.utilisation)));
+        let message = if bad_links > 0 {
+            Some(format!(
+                "{bad_links} workers' employment links disagree with their status (employed without a valid employer or unemployed with one)"
+            ))
+        } else if bad_categories > 0 {
+            Some(format!("{bad_categories} workers have a tier or occupation out of range"))
+        } else if let Some(f) = bad_share {
+            Some(format!(
+                "firm {} has an AI share or ceiling outside 0..1: shares {:?}, ceilings {:?}",
+                f.id, f.ai_share, f.ceiling
+            ))
+        } else if let Some(p) = bad_provider {
+            Some(format!("provider {} has served share {} and {} GPUs", p.index, p.served_share, p.gpus))
+        } else {
+            bad_site.map(|d| {
+                format!("datacenter {} has {} GPUs, {} MW and utilisation {}", d.id, d.gpus, d.it_mw, d.utilisation)
+            })
+        };
+        if let Some(message) = message {
+            breach.0 = Some(AccountingError { tick: cal.tick, message });
+        }
+    }
 
     // Numbers must stay numbers: the first non-finite firm state or account stops the run.
     if breach.0.is_none() {
