@@ -266,7 +266,8 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         }
     }
     let mut base = match &spec.base {
-        Some(b) => Config::from_file(&path.parent().unwrap_or(Path::new(".")).join(b))?,
+        Some(b) => Config::from_file(&path.parent().unwrap_or(Path::new(".")).join(b))
+            .map_err(|e| bad(format!("key `base` = \"{b}\": {e}")))?,
         None => Config::baseline(),
     };
     if let Some(w) = spec.workers {
