@@ -123,3 +123,56 @@ fn every_parameter_is_documented_in_model_md() {
     let missing: Vec<_> = all.iter().filter(|k| *k != "events" && !doc.contains(&format!("`{k}`"))).collect();
     assert!(missing.is_empty(), "parameters missing from docs/MODEL.md: {missing:?}");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEYS: [&str; 12] = [
+        "run.workers",
+        "run.years",
+        "run.seed",
+        "population.initial_unemployment",
+        "technology.task_spread_oom",
+        "technology.open_weight_lag_months",
+        "datacenters.pue_new",
+        "firms.markup",
+        "adoption.regulation_cap",
+        "wages.psi_cpi",
+        "government.compute_tax",
+        "providers",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<i64>().prop_map(|v| v.to_string()),
+            any::<f64>().prop_map(|v| format!("{v:?}").replace("NaN", "nan").replace("inf", "inf")),
+            "[a-z]{0,8}".prop_map(|s| format!("\"{s}\"")),
+            Just("[]".to_string()),
+            Just("[1.0, 2.0]".to_string()),
+            Just("{ a = 1 }".to_string()),
+            Just("true".to_string()),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+        /// Arbitrary text never panics the loader.
+        #[test]
+        fn any_text_is_accepted_or_rejected_without_panic(text in "\\PC{0,200}") {
+            let _ = Config::from_toml_str(&text, "fuzz.toml");
+        }
+
+        /// Well-formed TOML with arbitrary values at real keys never panics, and a rejection
+        /// always names the file.
+        #[test]
+        fn any_value_at_a_real_key_is_checked(k in 0..KEYS.len(), v in value()) {
+            let (section, key) = KEYS[k].split_once('.').unwrap_or(("", KEYS[k]));
+            let text = if section.is_empty() { format!("{key} = {v}\n") } else { format!("[{section}]\n{key} = {v}\n") };
+            if let Err(e) = Config::from_toml_str(&text, "fuzz.toml") {
+                prop_assert!(e.to_string().starts_with("fuzz.toml"), "{}", e);
+            }
+        }
+    }
+}

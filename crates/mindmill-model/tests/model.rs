@@ -224,3 +224,48 @@ fn a_broken_employment_link_is_caught() {
     let e = sim.step().expect_err("the broken link must be caught");
     assert!(e.to_string().contains("employment links disagree"), "{e}");
 }
+
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+
+        /// Random valid configurations run for a few years with every invariant holding
+        /// (the engine checks them every month and would return the breach).
+        #[test]
+        fn random_valid_configs_keep_their_invariants(
+            seed in any::<u64>(),
+            spread in 0.5f64..5.0,
+            training in 1.0f64..6.0,
+            markup in 0.1f64..1.5,
+            elasticity in 0.1f64..0.9,
+            unemployment in 0.0f64..0.3,
+            income_tax in 0.0f64..0.6,
+            compute_tax in 0.0f64..1.0,
+            basic_income in 0.0f64..2000.0,
+            lag in 0u32..36,
+            life in 1.0f64..10.0,
+            grid in 0.0f64..2000.0,
+        ) {
+            let mut c = small(600, 3);
+            c.run.seed = seed;
+            c.technology.task_spread_oom = spread;
+            c.technology.training_efficiency_growth = training;
+            c.firms.markup = markup;
+            c.firms.task_elasticity = elasticity;
+            c.population.initial_unemployment = unemployment;
+            c.government.income_tax = income_tax;
+            c.government.compute_tax = compute_tax;
+            c.government.basic_income_usd_month = basic_income;
+            c.technology.open_weight_lag_months = lag;
+            c.datacenters.gpu_life_years = life;
+            c.datacenters.grid_mw_per_month = grid;
+            prop_assume!(c.validate("prop").is_ok());
+            let mut sim = Simulation::new(c, 0);
+            let r = sim.run(|_| {});
+            prop_assert!(r.is_ok(), "{:?}", r.err());
+        }
+    }
+}

@@ -766,3 +766,24 @@ pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, Swe
     mindmill_export::write_table(out, &t, &metadata).map_err(|e| io(out, e))?;
     Ok(rows)
 }
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Arbitrary sweep files never panic the loader; errors name the file.
+        #[test]
+        fn any_sweep_text_is_checked_without_panic(text in "\\PC{0,160}", design in 0..4usize) {
+            let designs = ["grid", "lhs", "saltelli", "morris"];
+            let path = std::env::temp_dir().join(format!("mindmill-prop-{}.toml", std::process::id()));
+            std::fs::write(&path, format!("design = \"{}\"\n{text}", designs[design])).unwrap();
+            if let Err(e) = load(&path) {
+                prop_assert!(e.to_string().contains("mindmill-prop-") || matches!(e, SweepError::Config(_)), "{}", e);
+            }
+        }
+    }
+}
