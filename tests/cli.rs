@@ -298,3 +298,48 @@ fn checked_and_fast_modes_give_identical_output() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn sigkill_at_a_random_point_leaves_no_complete_looking_run() {
+    let dir = scratch("sigkill");
+    // Kill at several points: during the simulation and around the writing of the files.
+    for (i, ms) in [200u64, 900, 1600, 2300].into_iter().enumerate() {
+        let out = dir.join(format!("run{i}"));
+        let mut child = bin()
+            .args(["run", "--workers", "150000", "--years", "8", "--quiet", "--out"])
+            .arg(&out)
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill();
+        let _ = child.wait();
+        if out.exists() {
+            // The folder appears only by a rename after every file is complete.
+            for f in FILES {
+                let df = mindmill_export::read(&out.join(format!("{f}.parquet"))).expect("a complete, readable file");
+                assert!(df.height() > 0);
+            }
+            assert!(out.join("run.json").exists());
+        }
+        // Whatever was left is hidden staging, never a truncated file under a final name.
+        for e in std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()) {
+            let name = e.file_name().to_string_lossy().into_owned();
+            assert!(name.starts_with("run") || name.starts_with('.'), "{name}");
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn an_unwritable_output_folder_gives_a_clear_error() {
+    let dir = scratch("unwritable");
+    let file = dir.join("a-file");
+    std::fs::write(&file, "not a folder").unwrap();
+    let o = small_run(&file.join("run"), &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("a-file") && err.contains("cannot create"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -119,4 +119,22 @@ mod tests {
         assert!(!dir.join(".demo.parquet.tmp").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }
+
+    #[test]
+    fn a_full_disk_gives_a_clear_error_and_no_final_file() {
+        // The temporary file is a link to /dev/full, where every write fails with ENOSPC.
+        let dir = std::env::temp_dir().join(format!("mindmill-export-full-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::os::unix::fs::symlink("/dev/full", dir.join(".demo.parquet.tmp")).unwrap();
+        let mut t = Table::new("demo");
+        for i in 0..100_000u32 {
+            t.u32("tick", i);
+            t.f64("x", i as f64 * 0.37);
+        }
+        let e = write_table(&dir, &t, &[]).unwrap_err().to_string();
+        assert!(e.contains("demo.parquet"), "{e}");
+        assert!(e.to_lowercase().contains("space"), "{e}");
+        assert!(!dir.join("demo.parquet").exists());
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -463,7 +463,9 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
     let binary = std::env::current_exe().map_or("mindmill".to_string(), |p| p.display().to_string());
     let script = mindmill_sweep::sbatch(sweep_file, &out, tasks, cpus, time, mem, &binary);
     let path = out.join("sweep.sbatch");
-    std::fs::write(&path, script).with_context(|| format!("cannot write {}", path.display()))?;
+    let tmp = out.join(".sweep.sbatch.tmp");
+    std::fs::write(&tmp, script).with_context(|| format!("cannot write {}", tmp.display()))?;
+    std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
     println!("wrote {} ({} runs over {tasks} array tasks)", path.display(), sweep.plans.len());
     println!("submit:  jid=$(sbatch --parsable {})", path.display());
     println!(

@@ -94,15 +94,16 @@ pub fn check_accounts(
         let nf = setup.config.run.firms;
         let nocc = setup.occupations.len() as u16;
         let l = &*links;
-        workers.par_iter().for_each(|(_, j)| {
+        workers.par_iter().for_each(|(p, j)| {
             let employed = j.status == Status::Employed;
             let bad_link = (employed && j.employer >= nf) || (!employed && j.employer != NO_FIRM);
             let bad_category = j.tier > 3 || j.occupation >= nocc || j.retrain_tier > 3;
-            if bad_link || bad_category {
-                count(l, [bad_link as i128, bad_category as i128, 0, 0]);
+            let bad_number = !(p.wage.is_finite() && p.wage >= 0.0 && p.skill.is_finite() && p.skill > 0.0);
+            if bad_link || bad_category || bad_number {
+                count(l, [bad_link as i128, bad_category as i128, bad_number as i128, 0]);
             }
         });
-        let [bad_links, bad_categories, _, _] = take(&mut links);
+        let [bad_links, bad_categories, bad_numbers, _] = take(&mut links);
         let unit = |x: f64| (0.0..=1.0).contains(&x);
         let bad_share = firms
             .iter()
@@ -113,6 +114,8 @@ pub fn check_accounts(
             Some(format!(
                 "{bad_links} workers' employment links disagree with their status (employed without a valid employer or unemployed with one)"
             ))
+        } else if bad_numbers > 0 {
+            Some(format!("{bad_numbers} workers have a non-finite or negative wage or skill"))
         } else if bad_categories > 0 {
             Some(format!("{bad_categories} workers have a tier or occupation out of range"))
         } else if let Some(f) = bad_share {
