@@ -30,6 +30,9 @@ pub const OUTCOMES: &[(&str, &str)] = &[
     ("output_growth_annual", "annual growth of real output over the run"),
 ];
 
+/// Largest number of runs in one sweep (design points x seeds).
+pub const MAX_RUNS: usize = 200_000;
+
 /// Experimental design.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -282,6 +285,24 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     base.validate(&file)?;
 
     let k = spec.parameters.len();
+    // Size the design before building it, so no sweep file can make the loader allocate
+    // without bound.
+    let points = match spec.design {
+        Design::Grid => {
+            spec.parameters.iter().map(|p| p.values.as_ref().map_or(0, Vec::len)).fold(1usize, usize::saturating_mul)
+        }
+        Design::Lhs => spec.samples,
+        Design::Saltelli => spec.samples.saturating_mul(k + 2),
+        Design::Morris => spec.samples.saturating_mul(k + 1),
+    };
+    if points.saturating_mul(spec.seeds.len()) > MAX_RUNS || spec.parameters.len() > 64 || spec.seeds.len() > 10_000 {
+        return Err(bad(format!(
+            "the design has {} runs with {} parameters and {} seeds; at most {MAX_RUNS} runs, 64 parameters and 10,000 seeds per sweep (split larger studies into several sweeps)",
+            points.saturating_mul(spec.seeds.len()),
+            spec.parameters.len(),
+            spec.seeds.len()
+        )));
+    }
     let units: Vec<Vec<f64>> = match spec.design {
         Design::Grid => {
             design::grid(&spec.parameters.iter().map(|p| p.values.clone().unwrap_or_default()).collect::<Vec<_>>())
@@ -290,9 +311,6 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         Design::Saltelli => design::saltelli(spec.samples, k, spec.design_seed),
         Design::Morris => design::morris(spec.samples, k, spec.morris_levels, spec.design_seed),
     };
-    if units.len() * spec.seeds.len() > 10_000_000 {
-        return Err(bad("the design has more than 10 million runs".into()));
-    }
     let mut plans = Vec::with_capacity(units.len() * spec.seeds.len());
     for (point, u) in units.iter().enumerate() {
         let raw: Vec<f64> = match spec.design {
