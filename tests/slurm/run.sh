@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Integration test with a real Slurm: a one-node cluster on this machine (slurmctld and
 # slurmd on localhost, munge for authentication) runs a mindmill sweep as a job array,
-# then a dependent merge job; the merged dataset must equal an unsharded local sweep byte
+# then a merge job; the merged dataset must equal an unsharded local sweep byte
 # for byte. Needs root (it installs Debian's slurm-wlm if missing). Stops what it starts.
 #
 # Usage: tests/slurm/run.sh PATH/TO/mindmill
@@ -95,15 +95,15 @@ SWEEP
 echo "== local, unsharded reference"
 "$bin" sweep "$work/sweep.toml" --out "$work/local" --threads 2 >/dev/null
 
-echo "== the same sweep as a 3-task job array, then a dependent merge job"
+echo "== the same sweep as a 3-task job array, then a merge job"
 "$bin" slurm "$work/sweep.toml" --out "$work/cluster" --tasks 3 --cpus 1 --time 00:10:00 --mem 500M
-jid=$(sbatch --parsable "$work/cluster/sweep.sbatch")
-mid=$(sbatch --parsable --dependency=afterok:"$jid" --output="$work/cluster/merge.out" \
-  --wrap "$bin merge $work/sweep.toml --out $work/cluster")
-for _ in $(seq 1 300); do
-  if [ -z "$(squeue -h -j "$jid,$mid" 2>/dev/null)" ]; then break; fi
-  sleep 1
-done
+# --wait returns when every array task has ended, with the worst task's exit code.
+if ! sbatch --wait "$work/cluster/sweep.sbatch" >/dev/null; then
+  cat "$work"/cluster/slurm-*.out || true
+  echo "FAIL: an array task failed"
+  exit 1
+fi
+sbatch --wait --output="$work/cluster/merge.out" --wrap "$bin merge $work/sweep.toml --out $work/cluster" >/dev/null
 cat "$work"/cluster/slurm-*.out
 test -s "$work/cluster/runs.parquet" || { echo "FAIL: no runs.parquet after the array and merge"; cat "$work/log/slurmctld.log" | tail -20; exit 1; }
 

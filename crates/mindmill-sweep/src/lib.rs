@@ -392,7 +392,12 @@ pub fn run_dir(out: &Path, run: u32) -> PathBuf {
 }
 
 fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), SweepError> {
-    let tmp = path.with_extension("tmp");
+    // A name private to this process and thread: array tasks that start together write
+    // the same files (the sweep copy) without tripping over each other's temporary files.
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let name = path.file_name().map_or("file".into(), |n| n.to_string_lossy().into_owned());
+    let tmp =
+        path.with_file_name(format!(".{name}.{}-{}.tmp", std::process::id(), NEXT.fetch_add(1, Ordering::Relaxed)));
     std::fs::write(&tmp, bytes).map_err(|e| io(&tmp, e))?;
     std::fs::rename(&tmp, path).map_err(|e| io(path, e))
 }
