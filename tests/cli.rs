@@ -343,3 +343,52 @@ fn an_unwritable_output_folder_gives_a_clear_error() {
     assert!(err.contains("a-file") && err.contains("cannot create"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn report_renders_every_chart_with_the_expected_series() {
+    let dir = scratch("report");
+    let (a, b) = (dir.join("base"), dir.join("parity"));
+    assert!(small_run(&a, &[]).status.success());
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = bin()
+        .arg("run")
+        .arg(root.join("configs/scenarios/open_weight_parity.toml"))
+        .args(["--workers", "4000", "--years", "2", "--quiet", "--out"])
+        .arg(&b)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = dir.join("report");
+    let o = bin().arg("report").arg(&a).arg(&b).arg("--out").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let html = std::fs::read_to_string(out.join("report.html")).unwrap();
+    assert!(!html.contains("<script") && !html.contains("src=\"http"), "self-contained");
+    let mut charts = 0;
+    for e in std::fs::read_dir(out.join("charts")).unwrap() {
+        let p = e.unwrap().path();
+        let bytes = std::fs::read(&p).unwrap();
+        match p.extension().and_then(|x| x.to_str()) {
+            Some("png") => {
+                assert_eq!(&bytes[..8], b"\x89PNG\r\n\x1a\n", "{}", p.display());
+                let w = u32::from_be_bytes(bytes[16..20].try_into().unwrap());
+                let h = u32::from_be_bytes(bytes[20..24].try_into().unwrap());
+                assert_eq!((w, h), (960, 540));
+                charts += 1;
+            }
+            Some("svg") => {
+                let text = String::from_utf8(bytes).unwrap();
+                assert!(text.contains("<svg") && text.trim_end().ends_with("</svg>"), "{}", p.display());
+                let name = p.file_stem().unwrap().to_string_lossy().into_owned();
+                if !["provider_revenue", "provider_costs", "surplus_split"].contains(&name.as_str()) {
+                    let label = |l: &str| text.contains(&format!(">{l}<")) || text.contains(&format!(">\n{l}\n<"));
+                    assert!(label("base") && label("parity"), "{name}: both series in the legend");
+                }
+                assert!(html.contains(&format!("<figure id=\"{name}\">")), "{name} in the page");
+            }
+            _ => {}
+        }
+    }
+    assert!(charts >= 20, "{charts} charts");
+    assert!(html.contains("Who captures the surplus") && html.contains("payback month"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -132,6 +132,26 @@ enum Command {
         #[arg(long, default_value = "8G")]
         mem: String,
     },
+    /// Charts (PNG, SVG) and a self-contained HTML page comparing runs, scenarios or sweeps.
+    ///
+    /// Each folder is one series: a run folder is one line, a sweep folder its median
+    /// with a 10-90% band over its runs (seeds, parameter draws). Charts: wages and
+    /// employment by tier, automation by tier, AI cost and chip efficiency, provider
+    /// revenue, costs and cumulative cash flow with the payback month, datacenter capex
+    /// and energy, labour share and the split of the surplus, s/v and the profit rate,
+    /// unemployment and output.
+    ///
+    /// Example:
+    ///   mindmill report outputs/baseline-seed42 outputs/open_weight_parity-seed42
+    #[command(verbatim_doc_comment)]
+    Report {
+        /// Run or sweep folders to compare.
+        #[arg(required = true)]
+        dirs: Vec<PathBuf>,
+        /// Where to write report.html and charts/. Default: outputs/report.
+        #[arg(long, default_value = "outputs/report")]
+        out: PathBuf,
+    },
     /// Print a config: the built-in baseline, or a file merged over it (resolved).
     Config {
         /// Config file to resolve; without it, the baseline is printed verbatim.
@@ -232,6 +252,7 @@ fn main() -> ExitCode {
         Command::Config { config } => show_config(config.as_deref()),
         Command::Calibrate { config } => calibrate(config.as_deref()),
         Command::Validate(args) => validate(args),
+        Command::Report { dirs, out } => report(&dirs, &out),
         Command::Sweep(args) => sweep(args),
         Command::Merge { sweep, out } => merge(&sweep, out),
         Command::Analyze { dir, resamples } => analyze(&dir, resamples),
@@ -472,6 +493,21 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
         "merge:   sbatch --dependency=afterok:$jid --wrap '{binary} merge {} --out {}'",
         sweep_file.display(),
         out.display()
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+    if dirs.len() > 7 {
+        bail!("{} folders is too many for readable charts: compare at most 7", dirs.len());
+    }
+    let series = dirs.iter().map(|d| mindmill_report::load(d)).collect::<Result<Vec<_>, _>>()?;
+    let files = mindmill_report::write(&series, out)?;
+    println!(
+        "wrote {} and {} chart files in {}",
+        out.join("report.html").display(),
+        files.len(),
+        out.join("charts").display()
     );
     Ok(ExitCode::SUCCESS)
 }
