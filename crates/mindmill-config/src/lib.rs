@@ -535,6 +535,15 @@ impl Config {
         Ok(config)
     }
 
+    /// Sets the number of worker agents, keeping firms in proportion and the recorded sample
+    /// within the population (used by `--workers`, sweeps and the validation).
+    pub fn set_workers(&mut self, workers: u64) {
+        let ratio = self.run.firms as f64 / self.run.workers as f64;
+        self.run.workers = workers;
+        self.run.firms = ((workers as f64 * ratio).round() as u32).max(1);
+        self.run.sample_workers = self.run.sample_workers.min(workers.min(100_000) as u32);
+    }
+
     /// Re-checks ranges after a program changed fields (e.g. command-line overrides);
     /// errors name `source` as the file.
     pub fn validate(&self, source: &str) -> Result<(), ConfigError> {

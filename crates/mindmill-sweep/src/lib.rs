@@ -274,10 +274,7 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         None => Config::baseline(),
     };
     if let Some(w) = spec.workers {
-        let ratio = base.run.firms as f64 / base.run.workers as f64;
-        base.run.workers = w;
-        base.run.firms = ((w as f64 * ratio).round() as u32).max(1);
-        base.run.sample_workers = base.run.sample_workers.min(w.min(100_000) as u32);
+        base.set_workers(w);
     }
     if let Some(y) = spec.years {
         base.run.years = y;

@@ -280,10 +280,7 @@ pub fn cases(opts: &Options) -> Result<Vec<Case>, ValidateError> {
     }));
     for (_, c) in out.iter_mut() {
         if let Some(w) = opts.workers {
-            let ratio = c.run.firms as f64 / c.run.workers as f64;
-            c.run.workers = w;
-            c.run.firms = ((w as f64 * ratio).round() as u32).max(1);
-            c.run.sample_workers = c.run.sample_workers.min(w.min(100_000) as u32);
+            c.set_workers(w);
         }
         if let Some(y) = opts.years {
             c.run.years = y;

@@ -526,10 +526,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         config.run.seed = s;
     }
     if let Some(w) = args.workers {
-        let ratio = config.run.firms as f64 / config.run.workers as f64;
-        config.run.workers = w;
-        config.run.firms = ((w as f64 * ratio).round() as u32).max(1);
-        config.run.sample_workers = config.run.sample_workers.min(w.min(100_000) as u32);
+        config.set_workers(w);
     }
     if let Some(y) = args.years {
         config.run.years = y;
