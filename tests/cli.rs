@@ -392,3 +392,25 @@ fn report_renders_every_chart_with_the_expected_series() {
     assert!(html.contains("Who captures the surplus") && html.contains("payback month"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn bench_reports_phases_throughput_memory_and_the_streaming_bound() {
+    let dir = scratch("bench");
+    let csv = dir.join("bench.csv");
+    let o = bin()
+        .args(["bench", "--workers", "3000", "--years", "1", "--threads", "1", "--csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}{}", String::from_utf8_lossy(&o.stderr));
+    for phase in ["labour market", "goods", "accounting", "record"] {
+        assert!(text.contains(&format!("| {phase} |")), "{text}");
+    }
+    assert!(text.contains("worker-months per second") && text.contains("streaming bound") && text.contains("peak RSS"));
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    let lines: Vec<&str> = rows.lines().collect();
+    assert_eq!(lines.len(), 2, "header and one row");
+    assert!(lines[1].starts_with("3000,1,12,"), "{}", lines[1]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

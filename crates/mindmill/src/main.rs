@@ -152,6 +152,31 @@ enum Command {
         #[arg(long, default_value = "outputs/report")]
         out: PathBuf,
     },
+    /// Measure speed and memory: time per month by phase, worker-months per second, bytes
+    /// of state per worker, peak memory and the memory-streaming bound, at a chosen size.
+    ///
+    /// The bound is a read-modify-write pass over as many bytes as the workers' component
+    /// data, on the same threads, in the same process: the speed a model that touched each
+    /// worker's state once per month could not beat. Timings vary between runs; results do
+    /// not depend on them.
+    ///
+    /// Example:
+    ///   mindmill bench --workers 1000000 --years 1 --threads 2 --csv bench.csv
+    #[command(verbatim_doc_comment)]
+    Bench {
+        /// Worker agents (firms in proportion).
+        #[arg(long, default_value_t = 1_000_000)]
+        workers: u64,
+        /// Simulated years.
+        #[arg(long, default_value_t = 1)]
+        years: u32,
+        /// Threads (0 = all cores).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+        /// Append the summary as a CSV row to this file (header written when new).
+        #[arg(long)]
+        csv: Option<PathBuf>,
+    },
     /// Print a config: the built-in baseline, or a file merged over it (resolved).
     Config {
         /// Config file to resolve; without it, the baseline is printed verbatim.
@@ -252,6 +277,7 @@ fn main() -> ExitCode {
         Command::Config { config } => show_config(config.as_deref()),
         Command::Calibrate { config } => calibrate(config.as_deref()),
         Command::Validate(args) => validate(args),
+        Command::Bench { workers, years, threads, csv } => bench(workers, years, threads, csv.as_deref()),
         Command::Report { dirs, out } => report(&dirs, &out),
         Command::Sweep(args) => sweep(args),
         Command::Merge { sweep, out } => merge(&sweep, out),
@@ -509,6 +535,96 @@ fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
         files.len(),
         out.join("charts").display()
     );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Peak resident memory of this process, MB (Linux /proc; 0 elsewhere).
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Seconds of one read-modify-write pass over `words` u64 words on `threads` threads (best of 3).
+fn streaming_pass(words: usize, threads: usize) -> f64 {
+    let mut data = vec![1u64; words];
+    let mut best = f64::INFINITY;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let chunk = words.div_ceil(threads.max(1)).max(1);
+        std::thread::scope(|s| {
+            for part in data.chunks_mut(chunk) {
+                s.spawn(move || {
+                    for x in part.iter_mut() {
+                        *x = x.wrapping_mul(3).wrapping_add(1);
+                    }
+                });
+            }
+        });
+        best = best.min(start.elapsed().as_secs_f64());
+    }
+    std::hint::black_box(&data);
+    best
+}
+
+fn bench(workers: u64, years: u32, threads: usize, csv: Option<&Path>) -> Result<ExitCode> {
+    let mut config = Config::baseline();
+    config.set_workers(workers);
+    config.run.years = years;
+    config.validate("command line")?;
+    let threads = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
+    mindmill_model::init_threads(threads);
+    let built = Instant::now();
+    let mut sim = Simulation::new(config, 0);
+    let setup_s = built.elapsed().as_secs_f64();
+    sim.world_mut().insert_resource(mindmill_model::PhaseClock::default());
+    let ticks = sim.ticks();
+    let ran = Instant::now();
+    sim.run(|_| {})?;
+    let run_s = ran.elapsed().as_secs_f64();
+    let clock = sim.world().resource::<mindmill_model::PhaseClock>().clone();
+    use mindmill_model::components::{Job, Pay, WorkerId};
+    let bytes = std::mem::size_of::<WorkerId>() + std::mem::size_of::<Job>() + std::mem::size_of::<Pay>();
+    let wm = workers as f64 * ticks as f64 / run_s;
+    let rss = peak_rss_mb();
+    let pass = streaming_pass((workers as usize * bytes).div_ceil(8), threads);
+    let bound = workers as f64 / pass;
+    println!("mindmill bench: {workers} workers, {ticks} months, {threads} threads (setup {setup_s:.2} s)");
+    println!("| phase | ms per month | share |\n|---|---|---|");
+    let total: f64 = clock.seconds.iter().sum();
+    for (name, s) in mindmill_model::PHASE_NAMES.iter().zip(clock.seconds) {
+        println!("| {name} | {:.2} | {:.1}% |", 1e3 * s / ticks as f64, 100.0 * s / total.max(1e-12));
+    }
+    println!("worker-months per second: {wm:.3e} ({:.3e} per thread)", wm / threads as f64);
+    println!(
+        "bytes of component data per worker: {bytes}; peak RSS {rss:.0} MB ({:.0} B per worker)",
+        rss * 1048576.0 / workers as f64
+    );
+    println!(
+        "streaming bound (one read-modify-write pass over {bytes} B per worker): {bound:.3e} worker-months per second; achieved {:.3} of it",
+        wm / bound
+    );
+    if let Some(path) = csv {
+        let new = !path.exists();
+        let mut line = String::new();
+        if new {
+            line.push_str("workers,threads,months,run_seconds,worker_months_per_second,bytes_per_worker,peak_rss_mb,stream_bound_worker_months_per_second,ratio_to_bound\n");
+        }
+        line.push_str(&format!(
+            "{workers},{threads},{ticks},{run_s:.4},{wm:.1},{bytes},{rss:.1},{bound:.1},{:.4}\n",
+            wm / bound
+        ));
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(line.as_bytes()))
+            .with_context(|| format!("cannot append to {}", path.display()))?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 
