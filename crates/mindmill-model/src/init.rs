@@ -272,8 +272,7 @@ pub fn build_world(config: Config, run: u64) -> World {
     let total_emp = *cum_emp.last().unwrap();
     let sigma = cfg.population.skill_sigma;
     let lab = &cfg.labour;
-    let mut workers: Vec<(WorkerId, Job, Pay)> = Vec::with_capacity(n as usize);
-    for i in 0..n {
+    let make_worker = |i: u64| -> (WorkerId, Job, Pay) {
         // Stratified draw: one worker per 1/n slice of cumulative employment.
         let x = (i as f64 + draws.uniform(Stream::InitWorkers, INIT_TICK, i, 0)) / n as f64 * total_emp;
         let o = pick(&cum_emp, x);
@@ -284,7 +283,7 @@ pub fn build_world(config: Config, run: u64) -> World {
         let boost = if tools { tool_boost(skill, lab) } else { 0.0 };
         let wage =
             (spec.base_wage * skill * (1.0 + lab.tools_wage_share * boost)).max(cfg.wages.minimum_wage_usd_month);
-        workers.push((
+        (
             WorkerId(i as u32),
             Job {
                 occupation: o as u16,
@@ -302,12 +301,16 @@ pub fn build_world(config: Config, run: u64) -> World {
                 deposits: (wage * 100.0 * cfg.population.initial_deposit_months).round() as i64,
                 income: 0,
             },
-        ));
-    }
+        )
+    };
 
     // ---- Firms ---------------------------------------------------------------------
+    // Firm sizes need the number employed first: one cheap pass over the same draws.
     let nf = cfg.run.firms as usize;
-    let employed = workers.iter().filter(|w| w.1.status == Status::Employed).count().max(1) as f64;
+    let employed = (0..n)
+        .filter(|&i| draws.uniform(Stream::InitWorkers, INIT_TICK, i, 4) >= cfg.population.initial_unemployment)
+        .count()
+        .max(1) as f64;
     let raw: Vec<f64> = (0..nf)
         .map(|f| {
             let u = draws.uniform(Stream::InitFirms, INIT_TICK, f as u64, 0);
@@ -320,17 +323,38 @@ pub fn build_world(config: Config, run: u64) -> World {
     let mut eff = vec![[0.0f64; TIERS]; nf];
     let mut heads = vec![[0u32; TIERS]; nf];
     let mut bill = vec![0.0f64; nf];
-    for (id, job, pay) in workers.iter_mut() {
-        if job.status != Status::Employed {
-            continue;
+
+    // Workers are made, given their employer and spawned in chunks, so a national run never
+    // holds a second copy of every worker.
+    let mut workers_deposits: i128 = 0;
+    let mut sample_entities: Vec<Entity> = Vec::with_capacity(setup.sample_ids.len());
+    const CHUNK: u64 = 1 << 20;
+    let mut first = 0u64;
+    while first < n {
+        let last = (first + CHUNK).min(n);
+        let mut chunk: Vec<(WorkerId, Job, Pay)> = (first..last).map(make_worker).collect();
+        for (id, job, pay) in chunk.iter_mut() {
+            workers_deposits += pay.deposits as i128;
+            if job.status != Status::Employed {
+                continue;
+            }
+            let f = pick(&cum_size, draws.uniform(Stream::InitJobs, INIT_TICK, id.0 as u64, 0) * total_size);
+            job.employer = f as u32;
+            let k = job.tier as usize;
+            let boost = if job.tools { tool_boost(pay.skill as f64, lab) } else { 0.0 };
+            eff[f][k] += pay.skill as f64 * (1.0 + boost) * wf;
+            heads[f][k] += 1;
+            bill[f] += pay.wage as f64 * wf;
         }
-        let f = pick(&cum_size, draws.uniform(Stream::InitJobs, INIT_TICK, id.0 as u64, 0) * total_size);
-        job.employer = f as u32;
-        let k = job.tier as usize;
-        let boost = if job.tools { tool_boost(pay.skill as f64, lab) } else { 0.0 };
-        eff[f][k] += pay.skill as f64 * (1.0 + boost) * wf;
-        heads[f][k] += 1;
-        bill[f] += pay.wage as f64 * wf;
+        let lo = setup.sample_ids.partition_point(|&s| (s as u64) < first);
+        let hi = setup.sample_ids.partition_point(|&s| (s as u64) < last);
+        let wanted = &setup.sample_ids[lo..hi];
+        for (j, e) in world.spawn_batch(chunk).enumerate() {
+            if wanted.binary_search(&(first as u32 + j as u32)).is_ok() {
+                sample_entities.push(e);
+            }
+        }
+        first = last;
     }
 
     // Initial API prices for the firms' first provider choice.
@@ -427,7 +451,7 @@ pub fn build_world(config: Config, run: u64) -> World {
         ..Default::default()
     };
     let mut ledger = Ledger::default();
-    let workers_sum: i128 = workers.iter().map(|w| w.2.deposits as i128).sum::<i128>() * weight as i128;
+    let workers_sum: i128 = workers_deposits * weight as i128;
     let firms_sum: i128 = firms.iter().map(|f| f.deposits as i128).sum();
     let prov_sum: i128 = provider_components.iter().map(|p| p.deposits as i128).sum();
     // Government debt is the counterpart of private net wealth: the sectors sum to zero.
@@ -464,9 +488,7 @@ pub fn build_world(config: Config, run: u64) -> World {
     };
 
     // ---- Spawn ---------------------------------------------------------------------
-    let entities: Vec<Entity> = world.spawn_batch(workers).collect();
-    index.sample = setup.sample_ids.iter().map(|&i| entities[i as usize]).collect();
-    drop(entities);
+    index.sample = sample_entities;
     for f in firms {
         let e = world.spawn(f).id();
         index.firms.push(e);
