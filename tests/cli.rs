@@ -1,18 +1,10 @@
 //! End-to-end tests of the `mindmill` binary: what a user types, what lands on disk.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_mindmill"))
-}
-
-fn scratch(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("mindmill-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
+mod common;
+use common::{bin, scratch};
 
 fn small_run(out: &Path, extra: &[&str]) -> std::process::Output {
     let mut c = bin();

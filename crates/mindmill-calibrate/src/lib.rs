@@ -8,7 +8,7 @@
 use mindmill_config::Config;
 use mindmill_data::epoch;
 use mindmill_model::Simulation;
-use mindmill_model::components::{Job, Pay};
+use mindmill_model::components::Job;
 
 /// One calibrated quantity.
 #[derive(Debug, Clone, PartialEq)]
@@ -103,7 +103,7 @@ pub fn median(mut v: Vec<f64>) -> f64 {
 /// Yearly growth factor of a per-unit performance ratio, fitted as log2 on release year.
 /// The numerator is the largest of `numerators` present in a row (e.g. tensor or plain
 /// 16-bit throughput).
-fn growth(text: &str, numerators: &[&str], denominator: &str) -> (f64, usize) {
+fn growth(text: &str, numerators: &[&str], denominator: &str) -> f64 {
     let c = Csv::parse(text);
     let nis: Vec<usize> = numerators.iter().map(|n| c.col(n)).collect();
     let (di, yi) = (c.col(denominator), c.col("Release date"));
@@ -116,7 +116,7 @@ fn growth(text: &str, numerators: &[&str], denominator: &str) -> (f64, usize) {
             (n > 0.0 && d > 0.0).then(|| (y, (n / d).log2()))
         })
         .collect();
-    (2f64.powf(ols_slope(&pts)), pts.len())
+    2f64.powf(ols_slope(&pts))
 }
 
 /// Clusters first operational from 2024 on, existing, in Epoch's standard analysis and not
@@ -215,10 +215,10 @@ fn frontier_token_price() -> f64 {
 fn exposure_at_start(sim: &mut Simulation) -> (f64, f64, f64) {
     let occ = mindmill_data::occupations();
     let world = sim.world_mut();
-    let mut q = world.query::<(&Job, &Pay)>();
+    let mut q = world.query::<&Job>();
     let (mut n, mut over10, mut over50) = (0.0, 0.0, 0.0);
     let mut xy: Vec<(f64, f64)> = Vec::new();
-    for (job, pay) in q.iter(world) {
+    for job in q.iter(world) {
         let o = &occ[job.occupation as usize];
         if o.exposure_imputed {
             continue;
@@ -227,7 +227,6 @@ fn exposure_at_start(sim: &mut Simulation) -> (f64, f64, f64) {
         over10 += (o.human_beta > 0.1) as u8 as f64;
         over50 += (o.human_beta > 0.5) as u8 as f64;
         xy.push((o.gpt4_beta, (o.median_wage_usd_year).ln()));
-        let _ = pay;
     }
     let m = xy.len() as f64;
     let (mx, my) = (xy.iter().map(|p| p.0).sum::<f64>() / m, xy.iter().map(|p| p.1).sum::<f64>() / m);
@@ -241,14 +240,13 @@ fn exposure_at_start(sim: &mut Simulation) -> (f64, f64, f64) {
 pub fn calibrate(config: &Config) -> Vec<Fit> {
     let t = &config.technology;
     let d = &config.datacenters;
-    let (pd, n_pd) =
+    let pd =
         growth(epoch::GPU_PRICE_PERFORMANCE, &["FP32 (single precision) performance (FLOP/s)"], "Release price (USD)");
-    let (pw, n_pw) = growth(
+    let pw = growth(
         epoch::ML_HARDWARE,
         &["Tensor-FP16/BF16 performance (FLOP/s)", "FP16 (half precision) performance (FLOP/s)"],
         "TDP (W)",
     );
-    let _ = (n_pd, n_pw);
     let (facility_w, usd_per_gpu) = cluster_medians();
     let states: Vec<f64> = mindmill_data::state_electricity_prices().into_iter().map(|s| s.usd_kwh).collect();
 

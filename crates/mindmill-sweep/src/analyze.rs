@@ -24,7 +24,7 @@ pub struct Morris {
     pub sigma: f64,
 }
 
-fn estimates(y: &[f64], n: usize, k: usize, pick: &[usize]) -> Vec<(f64, f64)> {
+fn estimates(y: &[f64], k: usize, pick: &[usize]) -> Vec<(f64, f64)> {
     let at = |j: usize, r: usize| y[j * (k + 2) + r];
     let m = pick.len() as f64;
     let mut all: Vec<f64> = Vec::with_capacity(2 * pick.len());
@@ -34,7 +34,6 @@ fn estimates(y: &[f64], n: usize, k: usize, pick: &[usize]) -> Vec<(f64, f64)> {
     }
     let mean = all.iter().sum::<f64>() / all.len() as f64;
     let var = all.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / all.len() as f64;
-    let _ = n;
     // Outputs are centred on their mean: the first-order estimator's sampling error grows
     // with the mean of the output, its expectation does not depend on it.
     (0..k)
@@ -56,12 +55,12 @@ fn estimates(y: &[f64], n: usize, k: usize, pick: &[usize]) -> Vec<(f64, f64)> {
 pub fn sobol(y: &[f64], n: usize, k: usize, resamples: usize, seed: u64) -> Vec<Sobol> {
     assert_eq!(y.len(), n * (k + 2), "a Saltelli design has n (k + 2) outputs");
     let all: Vec<usize> = (0..n).collect();
-    let point = estimates(y, n, k, &all);
+    let point = estimates(y, k, &all);
     let mut boot: Vec<Vec<(f64, f64)>> = Vec::with_capacity(resamples);
     for b in 0..resamples {
         let pick: Vec<usize> =
             (0..n).map(|j| ((unit(seed, b as u64, j as u64) * n as f64) as usize).min(n - 1)).collect();
-        boot.push(estimates(y, n, k, &pick));
+        boot.push(estimates(y, k, &pick));
     }
     let q = |mut v: Vec<f64>, p: f64| -> f64 {
         v.sort_by(f64::total_cmp);

@@ -7,7 +7,7 @@
 
 pub mod stats;
 
-use mindmill_config::{Config, ProviderKind, TIER_NAMES};
+use mindmill_config::{Config, TIER_NAMES};
 use mindmill_model::{Simulation, Table, Values};
 use stats::*;
 use std::path::{Path, PathBuf};
@@ -648,11 +648,6 @@ pub fn write(
     let tmp = doc.with_extension("md.tmp");
     std::fs::write(&tmp, markdown)?;
     std::fs::rename(tmp, doc)
-}
-
-/// Whether a provider kind is closed (for tests and reports).
-pub fn is_closed(kind: ProviderKind) -> bool {
-    kind != ProviderKind::OpenWeight
 }
 
 #[cfg(test)]

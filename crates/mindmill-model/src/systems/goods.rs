@@ -1,5 +1,5 @@
 //! Phase 8, production and the goods market: firms pay wages, buy the AI work their
-//! automated tasks need, produce (Leontief across tiers), set prices as a markup on
+//! automated tasks need, produce (CES over task groups), set prices as a markup on
 //! unit cost; households pay subscriptions and consume out of income and wealth;
 //! demand is shared among firms by price competitiveness; firms book profits, pay
 //! taxes and dividends, and fail when their debt grows too large.
