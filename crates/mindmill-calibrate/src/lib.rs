@@ -8,7 +8,7 @@
 use mindmill_config::Config;
 use mindmill_data::epoch;
 use mindmill_model::Simulation;
-use mindmill_model::components::Job;
+use mindmill_model::components::WorkerBlock;
 
 /// One calibrated quantity.
 #[derive(Debug, Clone, PartialEq)]
@@ -215,10 +215,10 @@ fn frontier_token_price() -> f64 {
 fn exposure_at_start(sim: &mut Simulation) -> (f64, f64, f64) {
     let occ = mindmill_data::occupations();
     let world = sim.world_mut();
-    let mut q = world.query::<&Job>();
+    let mut q = world.query::<&WorkerBlock>();
     let (mut n, mut over10, mut over50) = (0.0, 0.0, 0.0);
     let mut xy: Vec<(f64, f64)> = Vec::new();
-    for job in q.iter(world) {
+    for job in q.iter(world).flat_map(|b| &b.jobs) {
         let o = &occ[job.occupation as usize];
         if o.exposure_imputed {
             continue;

@@ -1,6 +1,8 @@
 //! Components: the state of each agent, grouped by agent type. Worker state is small
-//! and plain (a worker is 40 bytes of component data) because a national run holds
-//! one entity per worker.
+//! and plain (40 bytes a worker) because a national run holds 141 million of them;
+//! workers live in blocks of up to [`BLOCK`] consecutive ids, one entity per block, so
+//! the ECS's bookkeeping (entity metadata, change ticks: about 70 bytes per entity,
+//! measured in docs/PERFORMANCE.md) is paid once per block instead of once per worker.
 
 use bevy_ecs::prelude::*;
 use mindmill_config::{ProviderKind, TIERS};
@@ -20,12 +22,51 @@ pub enum Status {
     Retraining = 2,
 }
 
-/// Stable identity of a worker (draws and output rows key on it, never on `Entity`).
-#[derive(Component, Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WorkerId(pub u32);
+/// Workers per block: 160 KiB of state, small enough to stay in a core's L2 cache while
+/// a system walks it, large enough that per-block costs vanish.
+pub const BLOCK: usize = 4096;
 
-/// A worker's position in the labour market.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
+/// A block of workers with consecutive ids `first..first + len`. Worker `first + i` is
+/// `jobs[i]` and `pays[i]`; draws and output rows key on the worker id, never on `Entity`.
+#[derive(Component, Debug, Clone, Default)]
+pub struct WorkerBlock {
+    /// Id of the block's first worker.
+    pub first: u32,
+    /// Labour-market state, by worker.
+    pub jobs: Vec<Job>,
+    /// Pay and money, by worker.
+    pub pays: Vec<Pay>,
+    /// Matching scratch: (offset in block, firm the search starts at) of workers who
+    /// meet a vacancy this month, in offset order. Reused every month.
+    pub candidates: Vec<(u32, u32)>,
+}
+
+impl WorkerBlock {
+    /// Number of workers in the block.
+    pub fn len(&self) -> usize {
+        self.jobs.len()
+    }
+
+    /// True if the block holds no workers.
+    pub fn is_empty(&self) -> bool {
+        self.jobs.is_empty()
+    }
+
+    /// Worker ids with their state, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = (u32, &Job, &Pay)> {
+        let first = self.first;
+        self.jobs.iter().zip(&self.pays).enumerate().map(move |(i, (j, p))| (first + i as u32, j, p))
+    }
+
+    /// Worker ids with mutable state, in id order.
+    pub fn iter_mut(&mut self) -> impl Iterator<Item = (u32, &mut Job, &mut Pay)> {
+        let first = self.first;
+        self.jobs.iter_mut().zip(self.pays.iter_mut()).enumerate().map(move |(i, (j, p))| (first + i as u32, j, p))
+    }
+}
+
+/// A worker's position in the labour market (16 bytes).
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Job {
     /// Index into the occupation table.
     pub occupation: u16,
@@ -43,10 +84,12 @@ pub struct Job {
     pub months_unemployed: u16,
     /// Employer firm id, or [`NO_FIRM`].
     pub employer: u32,
+    /// Provider the worker would subscribe with (drawn once at start).
+    pub provider: u8,
 }
 
-/// A worker's pay. Money is per person; the worker stands for `weight` people.
-#[derive(Component, Debug, Clone, Copy, PartialEq)]
+/// A worker's pay (24 bytes). Money is per person; the worker stands for `weight` people.
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Pay {
     /// Skill multiplier, log-normal with mean 1 in each occupation.
     pub skill: f32,
@@ -251,3 +294,6 @@ pub struct Provider {
     /// Facility power connected this month, MW.
     pub grid_used_mw: f64,
 }
+
+// Worker state is the memory of a national run: keep it at 40 bytes.
+const _: () = assert!(std::mem::size_of::<Job>() == 16 && std::mem::size_of::<Pay>() == 24);

@@ -11,7 +11,10 @@ use crate::components::*;
 use crate::equations::{midpoint_for, reinstatement};
 use crate::resources::*;
 use crate::rng::{Draws, INIT_TICK, Stream};
-use crate::systems::{technology::refresh_automatable, workers::tool_boost};
+use crate::systems::{
+    technology::refresh_automatable,
+    workers::{subscription_provider, tool_boost},
+};
 
 /// Assigns an occupation its tier from exposure and SOC major group (docs/MODEL.md 7.5).
 pub fn tier_of(exposure: f64, major: &str, cfg: &Config) -> u8 {
@@ -110,16 +113,21 @@ pub fn build_world(config: Config, run: u64) -> World {
     let sectors: Vec<(String, f64)> = mindmill_data::sectors().into_iter().map(|s| (s.naics, s.lm_aiie)).collect();
     let state_prices: Vec<f64> = mindmill_data::state_electricity_prices().into_iter().map(|s| s.usd_kwh).collect();
 
-    // A fixed sample of worker ids: those with the smallest hash in the Sample stream.
-    let mut keyed: Vec<(u64, u32)> =
-        (0..n as u32).map(|i| (draws.bits(Stream::Sample, INIT_TICK, i as u64, 0), i)).collect();
+    // A fixed sample of worker ids: those with the smallest hash in the Sample stream,
+    // kept in a bounded heap so the selection needs no memory per worker.
     let take = config.run.sample_workers as usize;
-    if take < keyed.len() {
-        keyed.select_nth_unstable(take);
+    let mut heap: std::collections::BinaryHeap<(u64, u32)> = std::collections::BinaryHeap::with_capacity(take + 1);
+    for i in 0..n as u32 {
+        let key = (draws.bits(Stream::Sample, INIT_TICK, i as u64, 0), i);
+        if heap.len() < take {
+            heap.push(key);
+        } else if heap.peek().is_some_and(|top| key < *top) {
+            heap.pop();
+            heap.push(key);
+        }
     }
-    let mut sample_ids: Vec<u32> = keyed[..take].iter().map(|&(_, i)| i).collect();
+    let mut sample_ids: Vec<u32> = heap.into_iter().map(|(_, i)| i).collect();
     sample_ids.sort_unstable();
-    drop(keyed);
 
     let setup = Setup {
         draws,
@@ -272,7 +280,7 @@ pub fn build_world(config: Config, run: u64) -> World {
     let total_emp = *cum_emp.last().unwrap();
     let sigma = cfg.population.skill_sigma;
     let lab = &cfg.labour;
-    let make_worker = |i: u64| -> (WorkerId, Job, Pay) {
+    let make_worker = |i: u64| -> (Job, Pay) {
         // Stratified draw: one worker per 1/n slice of cumulative employment.
         let x = (i as f64 + draws.uniform(Stream::InitWorkers, INIT_TICK, i, 0)) / n as f64 * total_emp;
         let o = pick(&cum_emp, x);
@@ -284,7 +292,6 @@ pub fn build_world(config: Config, run: u64) -> World {
         let wage =
             (spec.base_wage * skill * (1.0 + lab.tools_wage_share * boost)).max(cfg.wages.minimum_wage_usd_month);
         (
-            WorkerId(i as u32),
             Job {
                 occupation: o as u16,
                 tier: spec.tier,
@@ -294,6 +301,7 @@ pub fn build_world(config: Config, run: u64) -> World {
                 retrain_tier: spec.tier,
                 months_unemployed: if unemployed { 3 } else { 0 },
                 employer: NO_FIRM,
+                provider: subscription_provider(&setup, i as u32) as u8,
             },
             Pay {
                 skill: skill as f32,
@@ -324,36 +332,31 @@ pub fn build_world(config: Config, run: u64) -> World {
     let mut heads = vec![[0u32; TIERS]; nf];
     let mut bill = vec![0.0f64; nf];
 
-    // Workers are made, given their employer and spawned in chunks, so a national run never
-    // holds a second copy of every worker.
+    // Workers are made, given their employer and spawned one block at a time, so a
+    // national run never holds a second copy of every worker.
     let mut workers_deposits: i128 = 0;
-    let mut sample_entities: Vec<Entity> = Vec::with_capacity(setup.sample_ids.len());
-    const CHUNK: u64 = 1 << 20;
     let mut first = 0u64;
     while first < n {
-        let last = (first + CHUNK).min(n);
-        let mut chunk: Vec<(WorkerId, Job, Pay)> = (first..last).map(make_worker).collect();
-        for (id, job, pay) in chunk.iter_mut() {
+        let last = (first + BLOCK as u64).min(n);
+        let mut block = WorkerBlock { first: first as u32, ..Default::default() };
+        block.jobs.reserve_exact((last - first) as usize);
+        block.pays.reserve_exact((last - first) as usize);
+        for i in first..last {
+            let (mut job, pay) = make_worker(i);
             workers_deposits += pay.deposits as i128;
-            if job.status != Status::Employed {
-                continue;
+            if job.status == Status::Employed {
+                let f = pick(&cum_size, draws.uniform(Stream::InitJobs, INIT_TICK, i, 0) * total_size);
+                job.employer = f as u32;
+                let k = job.tier as usize;
+                let boost = if job.tools { tool_boost(pay.skill as f64, lab) } else { 0.0 };
+                eff[f][k] += pay.skill as f64 * (1.0 + boost) * wf;
+                heads[f][k] += 1;
+                bill[f] += pay.wage as f64 * wf;
             }
-            let f = pick(&cum_size, draws.uniform(Stream::InitJobs, INIT_TICK, id.0 as u64, 0) * total_size);
-            job.employer = f as u32;
-            let k = job.tier as usize;
-            let boost = if job.tools { tool_boost(pay.skill as f64, lab) } else { 0.0 };
-            eff[f][k] += pay.skill as f64 * (1.0 + boost) * wf;
-            heads[f][k] += 1;
-            bill[f] += pay.wage as f64 * wf;
+            block.jobs.push(job);
+            block.pays.push(pay);
         }
-        let lo = setup.sample_ids.partition_point(|&s| (s as u64) < first);
-        let hi = setup.sample_ids.partition_point(|&s| (s as u64) < last);
-        let wanted = &setup.sample_ids[lo..hi];
-        for (j, e) in world.spawn_batch(chunk).enumerate() {
-            if wanted.binary_search(&(first as u32 + j as u32)).is_ok() {
-                sample_entities.push(e);
-            }
-        }
+        index.blocks.push(world.spawn(block).id());
         first = last;
     }
 
@@ -488,7 +491,6 @@ pub fn build_world(config: Config, run: u64) -> World {
     };
 
     // ---- Spawn ---------------------------------------------------------------------
-    index.sample = sample_entities;
     for f in firms {
         let e = world.spawn(f).id();
         index.firms.push(e);

@@ -285,8 +285,8 @@ pub struct Index {
     pub providers: Vec<Entity>,
     /// Number of datacenters created so far.
     pub datacenters: u32,
-    /// Entities of the sampled workers, in worker-id order.
-    pub sample: Vec<Entity>,
+    /// Worker-block entities in id order: worker `i` is in block `i / BLOCK`.
+    pub blocks: Vec<Entity>,
 }
 
 /// Output buffers, one table per file.

@@ -211,8 +211,9 @@ fn fixed_seed_reference_run_is_unchanged() {
     assert_eq!(text.lines().count(), want.lines().count());
 }
 
-fn break_a_link(mut workers: Query<&mut mindmill_model::components::Job>) {
-    if let Some(mut j) = workers.iter_mut().find(|j| j.status == mindmill_model::components::Status::Employed) {
+fn break_a_link(mut blocks: Query<&mut mindmill_model::components::WorkerBlock>) {
+    let mut b = blocks.iter_mut().next().expect("a worker block");
+    if let Some(j) = b.jobs.iter_mut().find(|j| j.status == mindmill_model::components::Status::Employed) {
         j.employer = mindmill_model::components::NO_FIRM;
     }
 }

@@ -586,8 +586,8 @@ fn bench(workers: u64, years: u32, threads: usize, csv: Option<&Path>) -> Result
     sim.run(|_| {})?;
     let run_s = ran.elapsed().as_secs_f64();
     let clock = sim.world().resource::<mindmill_model::PhaseClock>().clone();
-    use mindmill_model::components::{Job, Pay, WorkerId};
-    let bytes = std::mem::size_of::<WorkerId>() + std::mem::size_of::<Job>() + std::mem::size_of::<Pay>();
+    use mindmill_model::components::{Job, Pay};
+    let bytes = std::mem::size_of::<Job>() + std::mem::size_of::<Pay>();
     let wm = workers as f64 * ticks as f64 / run_s;
     let rss = peak_rss_mb();
     let pass = streaming_pass((workers as usize * bytes).div_ceil(8), threads);

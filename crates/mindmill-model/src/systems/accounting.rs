@@ -4,7 +4,7 @@
 use bevy_ecs::prelude::*;
 
 use crate::accounts::{AccountingError, Breach, CheckEvery, Ledger, SECTORS, Sector, check_ledger};
-use crate::components::{Datacenter, Firm, Job, NO_FIRM, Pay, Provider, Status};
+use crate::components::{Datacenter, Firm, NO_FIRM, Provider, Status, WorkerBlock};
 use crate::resources::{Accounts, Calendar, Institutions, Setup};
 use crate::systems::{Counters, count, take};
 
@@ -20,14 +20,14 @@ pub fn check_accounts(
     mut parts: Local<Counters<1>>,
     every: Res<CheckEvery>,
     mut links: Local<Counters<4>>,
-    workers: Query<(&Pay, &Job)>,
+    workers: Query<&WorkerBlock>,
     firms: Query<&Firm>,
     providers: Query<&Provider>,
     sites: Query<&Datacenter>,
 ) {
     let mut balances = [0i128; SECTORS];
     let local = &*parts;
-    workers.par_iter().for_each(|(p, _)| count(local, [p.deposits as i128]));
+    workers.par_iter().for_each(|b| count(local, [b.pays.iter().map(|p| p.deposits as i128).sum()]));
     balances[Sector::Workers as usize] = take(&mut parts)[0] * setup.weight as i128;
     balances[Sector::Firms as usize] = firms.iter().map(|f| f.deposits as i128).sum();
     balances[Sector::Providers as usize] = providers.iter().map(|p| p.deposits as i128).sum();
@@ -94,14 +94,16 @@ pub fn check_accounts(
         let nf = setup.config.run.firms;
         let nocc = setup.occupations.len() as u16;
         let l = &*links;
-        workers.par_iter().for_each(|(p, j)| {
-            let employed = j.status == Status::Employed;
-            let bad_link = (employed && j.employer >= nf) || (!employed && j.employer != NO_FIRM);
-            let bad_category = j.tier > 3 || j.occupation >= nocc || j.retrain_tier > 3;
-            let bad_number = !(p.wage.is_finite() && p.wage >= 0.0 && p.skill.is_finite() && p.skill > 0.0);
-            if bad_link || bad_category || bad_number {
-                count(l, [bad_link as i128, bad_category as i128, bad_number as i128, 0]);
+        let np = setup.config.providers.len() as u8;
+        workers.par_iter().for_each(|b| {
+            let mut bad = [0i128; 4];
+            for (j, p) in b.jobs.iter().zip(&b.pays) {
+                let employed = j.status == Status::Employed;
+                bad[0] += ((employed && j.employer >= nf) || (!employed && j.employer != NO_FIRM)) as i128;
+                bad[1] += (j.tier > 3 || j.occupation >= nocc || j.retrain_tier > 3 || j.provider >= np) as i128;
+                bad[2] += !(p.wage.is_finite() && p.wage >= 0.0 && p.skill.is_finite() && p.skill > 0.0) as i128;
             }
+            count(l, bad);
         });
         let [bad_links, bad_categories, bad_numbers, _] = take(&mut links);
         let unit = |x: f64| (0.0..=1.0).contains(&x);
@@ -117,7 +119,7 @@ pub fn check_accounts(
         } else if bad_numbers > 0 {
             Some(format!("{bad_numbers} workers have a non-finite or negative wage or skill"))
         } else if bad_categories > 0 {
-            Some(format!("{bad_categories} workers have a tier or occupation out of range"))
+            Some(format!("{bad_categories} workers have a tier, occupation or provider out of range"))
         } else if let Some(f) = bad_share {
             Some(format!(
                 "firm {} has an AI share or ceiling outside 0..1: shares {:?}, ceilings {:?}",

@@ -8,10 +8,9 @@ use bevy_ecs::prelude::*;
 use mindmill_config::TIERS;
 
 use crate::accounts::{Ledger, Sector, apportion};
-use crate::components::{Firm, Job, Pay, Provider, Status, WorkerId};
+use crate::components::{Firm, Pay, Provider, Status, WorkerBlock};
 use crate::resources::{Institutions, Labour, Macro, Policy, Setup, Tally};
-use crate::systems::workers::subscription_provider;
-use crate::systems::{Counters, Scratch, count, take};
+use crate::systems::{Counters, Scratch, count, round_i64, take};
 use bevy_utils::Parallel;
 
 fn to_i64(x: i128, what: &str) -> i64 {
@@ -32,26 +31,29 @@ pub fn pay_wages(
     mut parts: Local<Parallel<PayPart>>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
-    mut workers: Query<(&Job, &mut Pay)>,
+    mut blocks: Query<&mut WorkerBlock>,
     mut firms: Query<&mut Firm>,
 ) {
     let tax_rate = setup.config.government.income_tax;
     let nf = setup.config.run.firms as usize;
     let local = &*parts;
-    workers.par_iter_mut().for_each(|(job, mut pay)| {
-        if job.status != Status::Employed {
-            return;
-        }
-        let g = (pay.wage as f64 * 100.0).round() as i64;
-        let tax = (g as f64 * tax_rate).round() as i64;
-        pay.deposits += g - tax;
-        pay.income += g - tax;
+    blocks.par_iter_mut().for_each(|mut b| {
+        let b = &mut *b;
         local.scope_or(
             || PayPart { gross: vec![0; nf], net: 0, tax: 0 },
             |p| {
-                p.gross[job.employer as usize] += g;
-                p.net += (g - tax) as i128;
-                p.tax += tax as i128;
+                for (job, pay) in b.jobs.iter().zip(b.pays.iter_mut()) {
+                    if job.status != Status::Employed {
+                        continue;
+                    }
+                    let g = round_i64(pay.wage as f64 * 100.0);
+                    let tax = round_i64(g as f64 * tax_rate);
+                    pay.deposits += g - tax;
+                    pay.income += g - tax;
+                    p.gross[job.employer as usize] += g;
+                    p.net += (g - tax) as i128;
+                    p.tax += tax as i128;
+                }
             },
         );
     });
@@ -171,11 +173,11 @@ pub fn sell_goods(
     tally: Res<Tally>,
     mut macro_: ResMut<Macro>,
     mut scratch: ResMut<Scratch>,
-    mut sub_parts: Local<Counters<33>>,
+    mut sub_parts: Local<Counters<34>>,
     mut sum_parts: Local<Counters<2>>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
-    mut workers: Query<(&WorkerId, &mut Job, &mut Pay)>,
+    mut blocks: Query<&mut WorkerBlock>,
     mut firms: Query<&mut Firm>,
     mut providers: Query<&mut Provider>,
 ) {
@@ -185,25 +187,36 @@ pub fn sell_goods(
     let w = setup.weight as i128;
     let s = &mut *scratch;
 
-    // Subscriptions (paid before discretionary spending; a worker who cannot pay drops the plan).
-    // Counters: subscribers and cents by provider (up to 16), then the compute tax.
+    // Intended consumption: c = a1 * income + a2 * deposits, never more than deposits.
+    let intend = |pay: &Pay| -> i64 {
+        let dep = pay.deposits.max(0);
+        round_i64(h.worker_mpc_income * pay.income.max(0) as f64 + h.worker_mpc_wealth * dep as f64).min(dep)
+    };
+
+    // Subscriptions (paid before discretionary spending; a worker who cannot pay drops
+    // the plan), then the consumption each worker intends out of what is left.
+    // Counters: subscribers and cents by provider (up to 16), the compute tax, intended cents.
+    let sub_price: Vec<i64> = cfg.providers.iter().map(|p| round_i64(p.subscription_usd_month * 100.0)).collect();
+    let sub_taxes: Vec<i64> = sub_price.iter().map(|&c| round_i64(c as f64 * policy.compute_tax)).collect();
     let subs = &*sub_parts;
-    workers.par_iter_mut().for_each(|(id, mut job, mut pay)| {
-        if !job.tools {
-            return;
+    blocks.par_iter_mut().for_each(|mut b| {
+        let b = &mut *b;
+        let mut v = [0i128; 34];
+        for (job, pay) in b.jobs.iter_mut().zip(b.pays.iter_mut()) {
+            if job.tools {
+                let p = job.provider as usize;
+                let (price, tax) = (sub_price[p], sub_taxes[p]);
+                if pay.deposits < price + tax {
+                    job.tools = false;
+                } else {
+                    pay.deposits -= price + tax;
+                    v[p] += 1;
+                    v[16 + p] += price as i128;
+                    v[32] += tax as i128;
+                }
+            }
+            v[33] += intend(pay) as i128;
         }
-        let p = subscription_provider(&setup, id.0);
-        let price = (cfg.providers[p].subscription_usd_month * 100.0).round() as i64;
-        let tax = (price as f64 * policy.compute_tax).round() as i64;
-        if pay.deposits < price + tax {
-            job.tools = false;
-            return;
-        }
-        pay.deposits -= price + tax;
-        let mut v = [0i128; 33];
-        v[p] = 1;
-        v[16 + p] = price as i128;
-        v[32] = tax as i128;
         count(subs, v);
     });
     let totals = take(&mut sub_parts);
@@ -229,14 +242,7 @@ pub fn sell_goods(
     inst.government += sub_tax;
     inst.taxes[2] += sub_tax;
 
-    // Intended consumption: c = a1 * income + a2 * deposits, never more than deposits.
-    let intend = |pay: &Pay| -> i64 {
-        let dep = pay.deposits.max(0);
-        ((h.worker_mpc_income * pay.income.max(0) as f64 + h.worker_mpc_wealth * dep as f64).round() as i64).min(dep)
-    };
-    let intended = &*sum_parts;
-    workers.par_iter().for_each(|(_, _, pay)| count(intended, [intend(pay) as i128, 0]));
-    let intended_w = take(&mut sum_parts)[0];
+    let intended_w = totals[33];
     let owners_dep = inst.owners.max(0);
     let intended_o = ((h.owner_mpc_income * inst.owner_income_last.max(0) as f64
         + h.owner_mpc_wealth * owners_dep as f64)
@@ -290,13 +296,18 @@ pub fn sell_goods(
 
     // Payments: households pay the filled share of goods spending plus the platform share.
     let paid = &*sum_parts;
-    workers.par_iter_mut().for_each(|(_, _, mut pay)| {
-        let c = intend(&pay) as f64;
-        let g = (fill * (1.0 - platform_share) * c).round() as i64;
-        let pl = (platform_share * c).round() as i64;
-        pay.deposits -= g + pl;
-        pay.income = 0;
-        count(paid, [g as i128, pl as i128]);
+    blocks.par_iter_mut().for_each(|mut b| {
+        let (mut goods, mut platform) = (0i128, 0i128);
+        for pay in b.pays.iter_mut() {
+            let c = intend(pay) as f64;
+            let g = round_i64(fill * (1.0 - platform_share) * c);
+            let pl = round_i64(platform_share * c);
+            pay.deposits -= g + pl;
+            pay.income = 0;
+            goods += g as i128;
+            platform += pl as i128;
+        }
+        count(paid, [goods, platform]);
     });
     let [goods_w, plat_w] = take(&mut sum_parts);
     let goods_o = (fill * (1.0 - platform_share) * intended_o as f64).round() as i64;

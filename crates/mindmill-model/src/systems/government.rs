@@ -5,9 +5,9 @@
 use bevy_ecs::prelude::*;
 
 use crate::accounts::{Ledger, Sector};
-use crate::components::{Job, Pay, Status};
+use crate::components::{Status, WorkerBlock};
 use crate::resources::{Institutions, Policy, Setup};
-use crate::systems::{Counters, count, take};
+use crate::systems::{Counters, count, round_i64, take};
 
 /// Pays benefits and basic income, and plans next month's purchases.
 pub fn run_government(
@@ -16,20 +16,26 @@ pub fn run_government(
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut parts: Local<Counters<2>>,
-    mut workers: Query<(&Job, &mut Pay)>,
+    mut blocks: Query<&mut WorkerBlock>,
 ) {
     let cfg = &setup.config;
     let wc = &cfg.wages;
-    let bi = (policy.basic_income * 100.0).round() as i64;
+    let bi = round_i64(policy.basic_income * 100.0);
     let local = &*parts;
-    workers.par_iter_mut().for_each(|(job, mut pay)| {
-        let mut b = 0;
-        if job.status != Status::Employed && (job.months_unemployed as u32) <= wc.benefit_months {
-            b = (wc.benefit_replacement * pay.wage as f64 * 100.0).round() as i64;
+    blocks.par_iter_mut().for_each(|mut blk| {
+        let blk = &mut *blk;
+        let (mut benefits, mut basic) = (0i128, 0i128);
+        for (job, pay) in blk.jobs.iter().zip(blk.pays.iter_mut()) {
+            let mut b = 0;
+            if job.status != Status::Employed && (job.months_unemployed as u32) <= wc.benefit_months {
+                b = round_i64(wc.benefit_replacement * pay.wage as f64 * 100.0);
+            }
+            pay.deposits += b + bi;
+            pay.income += b + bi;
+            benefits += b as i128;
+            basic += bi as i128;
         }
-        pay.deposits += b + bi;
-        pay.income += b + bi;
-        count(local, [b as i128, bi as i128]);
+        count(local, [benefits, basic]);
     });
     let [benefits, basic] = take(&mut parts);
     let w = setup.weight as i128;

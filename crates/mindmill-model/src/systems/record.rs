@@ -4,7 +4,7 @@
 use bevy_ecs::prelude::*;
 use mindmill_config::{TIER_NAMES, TIERS};
 
-use crate::components::{Datacenter, Firm, Job, Pay, Provider, WorkerId};
+use crate::components::{BLOCK, Datacenter, Firm, Provider, WorkerBlock};
 use crate::resources::*;
 
 const USD: f64 = 0.01;
@@ -25,7 +25,7 @@ pub fn record_tick(
     firms: Query<&Firm>,
     providers: Query<&Provider>,
     sites: Query<&Datacenter>,
-    workers: Query<(&WorkerId, &Job, &Pay)>,
+    workers: Query<&WorkerBlock>,
 ) {
     let cfg = &setup.config;
     let tick = cal.tick;
@@ -244,10 +244,12 @@ pub fn record_tick(
 
     // ---- workers sample ----
     let st = &mut rec.workers_sample;
-    for e in &index.sample {
-        let (id, job, pay) = workers.get(*e).expect("sampled worker exists");
+    for &id in &setup.sample_ids {
+        let b = workers.get(index.blocks[id as usize / BLOCK]).expect("sampled worker's block exists");
+        let i = id as usize - b.first as usize;
+        let (job, pay) = (&b.jobs[i], &b.pays[i]);
         st.u32("tick", tick);
-        st.u32("worker_id", id.0);
+        st.u32("worker_id", id);
         st.str("soc_code", &setup.occupations[job.occupation as usize].soc_code);
         st.str("tier", TIER_NAMES[job.tier as usize]);
         st.str(

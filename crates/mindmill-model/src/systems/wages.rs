@@ -5,7 +5,7 @@
 use bevy_ecs::prelude::*;
 use mindmill_config::TIERS;
 
-use crate::components::{Firm, Job, Pay, Provider, Status};
+use crate::components::{Firm, Provider, Status, WorkerBlock};
 use crate::equations::{capped_wage, wage_rule};
 use crate::resources::{Labour, Macro, Policy, Setup, Tech};
 use crate::systems::workers::tool_boost;
@@ -79,16 +79,20 @@ pub fn update_wages(
 }
 
 /// Sets each employed worker's wage from the occupation wage, skill and own tools.
-pub fn apply_wages(setup: Res<Setup>, labour: Res<Labour>, mut workers: Query<(&Job, &mut Pay)>) {
+pub fn apply_wages(setup: Res<Setup>, labour: Res<Labour>, mut blocks: Query<&mut WorkerBlock>) {
     let cfg = &setup.config;
     let l = &cfg.labour;
     let floor = cfg.wages.minimum_wage_usd_month;
-    workers.par_iter_mut().for_each(|(job, mut pay)| {
-        if job.status != Status::Employed {
-            return;
+    blocks.par_iter_mut().for_each(|mut b| {
+        let b = &mut *b;
+        for (job, pay) in b.jobs.iter().zip(b.pays.iter_mut()) {
+            if job.status != Status::Employed {
+                continue;
+            }
+            let boost = if job.tools { tool_boost(pay.skill as f64, l) } else { 0.0 };
+            let w =
+                labour.occupation_wage[job.occupation as usize] * pay.skill as f64 * (1.0 + l.tools_wage_share * boost);
+            pay.wage = w.max(floor) as f32;
         }
-        let boost = if job.tools { tool_boost(pay.skill as f64, l) } else { 0.0 };
-        let w = labour.occupation_wage[job.occupation as usize] * pay.skill as f64 * (1.0 + l.tools_wage_share * boost);
-        pay.wage = w.max(floor) as f32;
     });
 }

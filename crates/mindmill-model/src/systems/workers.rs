@@ -6,12 +6,12 @@ use bevy_utils::Parallel;
 use mindmill_config::{LabourConfig, TIERS};
 
 use crate::accounts::{Ledger, Sector};
-use crate::components::{Firm, Job, NO_FIRM, Pay, Status, WorkerId};
+use crate::components::{Firm, Job, NO_FIRM, Pay, Status, WorkerBlock};
 use crate::equations::{bass_hazard, matches};
 use crate::init::pick;
-use crate::resources::{Calendar, Institutions, Labour, Policy, Setup, Tally, Tech};
+use crate::resources::{Calendar, Index, Institutions, Labour, Policy, Setup, Tally, Tech};
 use crate::rng::{INIT_TICK, Stream};
-use crate::systems::{Counters, Scratch, count, take};
+use crate::systems::{Counters, Scratch, count, round_i64, take};
 
 /// Productivity gain of a worker's own AI tools: larger for the less skilled
 /// (Brynjolfsson, Li & Raymond 2023: +14% on average, +34% for novices).
@@ -73,7 +73,7 @@ impl TallyPart {
 /// and the national labour aggregates.
 pub fn tally_workforce(
     setup: Res<Setup>,
-    workers: Query<(&Job, &Pay)>,
+    blocks: Query<&WorkerBlock>,
     mut parts: Local<Parallel<TallyPart>>,
     mut tally: ResMut<Tally>,
     mut labour: ResMut<Labour>,
@@ -83,7 +83,7 @@ pub fn tally_workforce(
     let no = setup.occupations.len();
     parts.iter_mut().for_each(|p| p.reset(nf, no));
     let local = &*parts;
-    workers.par_iter().for_each(|(job, pay)| {
+    blocks.par_iter().for_each(|b| {
         local.scope_or(
             || {
                 let mut p = TallyPart::default();
@@ -91,28 +91,30 @@ pub fn tally_workforce(
                 p
             },
             |p| {
-                let k = job.tier as usize;
-                let o = job.occupation as usize;
-                p.tools[k] += job.tools as u64;
-                match job.status {
-                    Status::Employed => {
-                        let f = job.employer as usize;
-                        let cents = (pay.wage as f64 * 100.0).round() as i64;
-                        p.headcount[f][k] += 1;
-                        p.effective[f][k] += (effective_labour(job, pay, l) * EFFECTIVE_SCALE).round() as i64;
-                        p.wage_cents[f][k] += cents;
-                        p.occ_employed[o] += 1;
-                        p.occ_wage_cents[o] += cents;
-                        p.employed[k] += 1;
-                        p.tier_wage_cents[k] += cents;
-                    }
-                    Status::Unemployed => {
-                        p.unemployed[k] += 1;
-                        p.occ_unemployed[o] += 1;
-                    }
-                    Status::Retraining => {
-                        p.retraining[job.retrain_tier as usize] += 1;
-                        p.occ_unemployed[o] += 1;
+                for (job, pay) in b.jobs.iter().zip(&b.pays) {
+                    let k = job.tier as usize;
+                    let o = job.occupation as usize;
+                    p.tools[k] += job.tools as u64;
+                    match job.status {
+                        Status::Employed => {
+                            let f = job.employer as usize;
+                            let cents = round_i64(pay.wage as f64 * 100.0);
+                            p.headcount[f][k] += 1;
+                            p.effective[f][k] += round_i64(effective_labour(job, pay, l) * EFFECTIVE_SCALE);
+                            p.wage_cents[f][k] += cents;
+                            p.occ_employed[o] += 1;
+                            p.occ_wage_cents[o] += cents;
+                            p.employed[k] += 1;
+                            p.tier_wage_cents[k] += cents;
+                        }
+                        Status::Unemployed => {
+                            p.unemployed[k] += 1;
+                            p.occ_unemployed[o] += 1;
+                        }
+                        Status::Retraining => {
+                            p.retraining[job.retrain_tier as usize] += 1;
+                            p.occ_unemployed[o] += 1;
+                        }
                     }
                 }
             },
@@ -215,9 +217,9 @@ pub fn separate_workers(
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut scratch: ResMut<Scratch>,
-    mut parts: Local<Counters<14>>,
+    mut parts: Local<Counters<18>>,
     mut firms: Query<&mut Firm>,
-    mut workers: Query<(&WorkerId, &mut Job, &mut Pay)>,
+    mut blocks: Query<&mut WorkerBlock>,
 ) {
     let cfg = &setup.config;
     let l = &cfg.labour;
@@ -236,85 +238,91 @@ pub fn separate_workers(
     let layoff = &scratch.firm_layoff;
     let occupation_wage = &labour.occupation_wage;
     let local = &*parts;
-    // Counters: separations, retrained, moved by tier (3 x 4), worker and government retraining cents.
-    workers.par_iter_mut().for_each(|(id, mut job, mut pay)| {
-        let i = id.0 as u64;
-        let mut c = [0i128; 14];
-        match job.status {
-            Status::Employed => {
-                let k = job.tier as usize;
-                let rate = layoff[job.employer as usize][k] as f64;
-                let mut p = l.quit_rate;
-                if rate >= 1.0 {
-                    p = 1.0;
-                } else if rate > 0.0 {
-                    let exposure = tech.automatable_frontier[job.occupation as usize] as f64;
-                    let tilt = if tier_mean[k] > 0.0 { (exposure / tier_mean[k]).clamp(0.25, 3.0) } else { 1.0 };
-                    let protect = if job.tools { 1.0 - l.tools_protection } else { 1.0 };
-                    p += rate * tilt * protect;
+    // Counters: separations, retrained, moved by tier (3 x 4), worker and government
+    // retraining cents, then job seekers by tier after this step (for matching).
+    blocks.par_iter_mut().for_each(|mut b| {
+        let mut c = [0i128; 18];
+        for (id, job, pay) in b.iter_mut() {
+            let i = id as u64;
+            match job.status {
+                Status::Employed => {
+                    let k = job.tier as usize;
+                    let rate = layoff[job.employer as usize][k] as f64;
+                    let mut p = l.quit_rate;
+                    if rate >= 1.0 {
+                        p = 1.0;
+                    } else if rate > 0.0 {
+                        let exposure = tech.automatable_frontier[job.occupation as usize] as f64;
+                        let tilt = if tier_mean[k] > 0.0 { (exposure / tier_mean[k]).clamp(0.25, 3.0) } else { 1.0 };
+                        let protect = if job.tools { 1.0 - l.tools_protection } else { 1.0 };
+                        p += rate * tilt * protect;
+                    }
+                    if d.uniform(Stream::Separation, tick, i, 0) < p {
+                        job.status = Status::Unemployed;
+                        job.employer = NO_FIRM;
+                        job.months_unemployed = 0;
+                        c[k] += 1;
+                    }
                 }
-                if d.uniform(Stream::Separation, tick, i, 0) < p {
-                    job.status = Status::Unemployed;
-                    job.employer = NO_FIRM;
-                    job.months_unemployed = 0;
-                    c[k] += 1;
+                Status::Unemployed => {
+                    job.months_unemployed = job.months_unemployed.saturating_add(1);
+                    let own = job.tier as usize;
+                    // Occupational mobility: the long-term unemployed move to a tier A or M
+                    // occupation (no retraining needed) where jobs are at least twice as easy to find.
+                    let target = if tightness[0] >= tightness[3] { 0 } else { 3 };
+                    if target != own
+                        && job.months_unemployed as u32 >= l.mobility_after_months
+                        && tightness[target] > 2.0 * tightness[own]
+                        && d.uniform(Stream::Retraining, tick, i, 3) < l.mobility_rate
+                    {
+                        let (occs, cum) = &setup.tier_occupations[target];
+                        let x = d.uniform(Stream::Retraining, tick, i, 4) * cum.last().copied().unwrap_or(0.0);
+                        job.occupation = occs[pick(cum, x)];
+                        job.tier = target as u8;
+                        job.months_unemployed = 0;
+                        pay.skill *= (1.0 - l.novice_discount) as f32;
+                        pay.wage = (occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
+                        c[8 + target] += 1;
+                    } else if job.tier == 0
+                        && job.months_unemployed as u32 >= l.retrain_after_months
+                        && d.uniform(Stream::Retraining, tick, i, 0) < take_up
+                    {
+                        job.status = Status::Retraining;
+                        job.retrain_left = l.retrain_months.min(255) as u8;
+                        job.retrain_tier =
+                            if d.uniform(Stream::Retraining, tick, i, 1) < l.retrain_to_c { 2 } else { 1 };
+                        let gov = round_i64(cost as f64 * policy.retraining_subsidy);
+                        let own = (cost - gov).min(pay.deposits.max(0));
+                        pay.deposits -= own;
+                        c[12] += own as i128;
+                        c[13] += (cost - own) as i128;
+                    }
+                }
+                Status::Retraining => {
+                    job.months_unemployed = job.months_unemployed.saturating_add(1);
+                    job.retrain_left = job.retrain_left.saturating_sub(1);
+                    if job.retrain_left == 0 {
+                        let k = job.retrain_tier as usize;
+                        let (occs, cum) = &setup.tier_occupations[k];
+                        let x = d.uniform(Stream::Retraining, tick, i, 2) * cum.last().copied().unwrap_or(0.0);
+                        job.occupation = occs[pick(cum, x)];
+                        job.tier = k as u8;
+                        job.status = Status::Unemployed;
+                        job.months_unemployed = 0;
+                        pay.skill *= (1.0 - l.novice_discount) as f32;
+                        pay.wage = (occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
+                        c[4 + k] += 1;
+                    }
                 }
             }
-            Status::Unemployed => {
-                job.months_unemployed = job.months_unemployed.saturating_add(1);
-                let own = job.tier as usize;
-                // Occupational mobility: the long-term unemployed move to a tier A or M
-                // occupation (no retraining needed) where jobs are at least twice as easy to find.
-                let target = if tightness[0] >= tightness[3] { 0 } else { 3 };
-                if target != own
-                    && job.months_unemployed as u32 >= l.mobility_after_months
-                    && tightness[target] > 2.0 * tightness[own]
-                    && d.uniform(Stream::Retraining, tick, i, 3) < l.mobility_rate
-                {
-                    let (occs, cum) = &setup.tier_occupations[target];
-                    let x = d.uniform(Stream::Retraining, tick, i, 4) * cum.last().copied().unwrap_or(0.0);
-                    job.occupation = occs[pick(cum, x)];
-                    job.tier = target as u8;
-                    job.months_unemployed = 0;
-                    pay.skill *= (1.0 - l.novice_discount) as f32;
-                    pay.wage = (occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
-                    c[8 + target] += 1;
-                } else if job.tier == 0
-                    && job.months_unemployed as u32 >= l.retrain_after_months
-                    && d.uniform(Stream::Retraining, tick, i, 0) < take_up
-                {
-                    job.status = Status::Retraining;
-                    job.retrain_left = l.retrain_months.min(255) as u8;
-                    job.retrain_tier = if d.uniform(Stream::Retraining, tick, i, 1) < l.retrain_to_c { 2 } else { 1 };
-                    let gov = (cost as f64 * policy.retraining_subsidy).round() as i64;
-                    let own = (cost - gov).min(pay.deposits.max(0));
-                    pay.deposits -= own;
-                    c[12] += own as i128;
-                    c[13] += (cost - own) as i128;
-                }
-            }
-            Status::Retraining => {
-                job.months_unemployed = job.months_unemployed.saturating_add(1);
-                job.retrain_left = job.retrain_left.saturating_sub(1);
-                if job.retrain_left == 0 {
-                    let k = job.retrain_tier as usize;
-                    let (occs, cum) = &setup.tier_occupations[k];
-                    let x = d.uniform(Stream::Retraining, tick, i, 2) * cum.last().copied().unwrap_or(0.0);
-                    job.occupation = occs[pick(cum, x)];
-                    job.tier = k as u8;
-                    job.status = Status::Unemployed;
-                    job.months_unemployed = 0;
-                    pay.skill *= (1.0 - l.novice_discount) as f32;
-                    pay.wage = (occupation_wage[job.occupation as usize] * pay.skill as f64) as f32;
-                    c[4 + k] += 1;
-                }
+            if job.status == Status::Unemployed {
+                c[14 + job.tier as usize] += 1;
             }
         }
-        if c.iter().any(|x| *x != 0) {
-            count(local, c);
-        }
+        count(local, c);
     });
     let c = take(&mut parts);
+    scratch.searching = std::array::from_fn(|k| c[14 + k] as u64);
     let separations: [u64; TIERS] = std::array::from_fn(|k| c[k] as u64);
     let retrained: [u64; TIERS] = std::array::from_fn(|k| c[4 + k] as u64);
     let moved: [u64; TIERS] = std::array::from_fn(|k| c[8 + k] as u64);
@@ -339,15 +347,18 @@ pub fn separate_workers(
 }
 
 /// Matching per tier with a Cobb-Douglas matching function; each matched worker goes
-/// to a firm drawn in proportion to its vacancies.
+/// to a firm drawn in proportion to its vacancies, or the next firm (in id order,
+/// wrapping) with a vacancy left. Who meets a vacancy is drawn in parallel; vacancies
+/// are then handed out in worker-id order, so the result does not depend on threads.
 #[allow(clippy::too_many_arguments)]
 pub fn match_workers(
     setup: Res<Setup>,
     cal: Res<Calendar>,
+    index: Res<Index>,
     mut labour: ResMut<Labour>,
     mut scratch: ResMut<Scratch>,
     firms: Query<&Firm>,
-    mut workers: Query<(&WorkerId, &mut Job, &mut Pay)>,
+    mut blocks: Query<&mut WorkerBlock>,
 ) {
     let cfg = &setup.config;
     let l = &cfg.labour;
@@ -367,43 +378,81 @@ pub fn match_workers(
             cum.push(acc);
         }
         vac[k] = acc as u64;
+        // Next firm at or after f with a vacancy left (nf: none), path-compressed as
+        // vacancies fill, so a search never walks a long run of full firms twice.
+        let next = &mut s.next_open[k];
+        next.clear();
+        next.extend((0..nf).map(|f| if s.open[f][k] > 0 { f as u32 } else { f as u32 + 1 }));
+        next.push(nf as u32);
     }
-    let mut unemployed = [0u64; TIERS];
-    for (_, job, _) in workers.iter() {
-        if job.status == Status::Unemployed {
-            unemployed[job.tier as usize] += 1;
-        }
-    }
+    let unemployed = s.searching;
     let prob: [f64; TIERS] = std::array::from_fn(|k| {
         let m = matches(unemployed[k] as f64, vac[k] as f64, l.matching_efficiency, l.matching_elasticity);
         if unemployed[k] > 0 { m / unemployed[k] as f64 } else { 0.0 }
     });
-    let mut hires = [0u64; TIERS];
     let d = &setup.draws;
-    for (id, mut job, mut pay) in workers.iter_mut() {
-        if job.status != Status::Unemployed {
-            continue;
+    let tick = cal.tick;
+    let cums = &s.vacancy_cum;
+    blocks.par_iter_mut().for_each(|mut b| {
+        let b = &mut *b;
+        b.candidates.clear();
+        for (i, job) in b.jobs.iter().enumerate() {
+            if job.status != Status::Unemployed {
+                continue;
+            }
+            let k = job.tier as usize;
+            let id = (b.first as usize + i) as u64;
+            if vac[k] == 0 || d.uniform(Stream::Matching, tick, id, 0) >= prob[k] {
+                continue;
+            }
+            let cum = &cums[k];
+            let start = pick(cum, d.uniform(Stream::Matching, tick, id, 1) * cum[nf - 1]);
+            b.candidates.push((i as u32, start as u32));
         }
-        let k = job.tier as usize;
-        let i = id.0 as u64;
-        if vac[k] == 0 || d.uniform(Stream::Matching, cal.tick, i, 0) >= prob[k] {
-            continue;
-        }
-        let cum = &s.vacancy_cum[k];
-        let start = pick(cum, d.uniform(Stream::Matching, cal.tick, i, 1) * cum[nf - 1]);
-        let Some(f) = (0..nf).map(|j| (start + j) % nf).find(|&f| s.open[f][k] > 0) else { continue };
-        s.open[f][k] -= 1;
-        job.status = Status::Employed;
-        job.employer = f as u32;
-        job.months_unemployed = 0;
-        let boost = if job.tools { tool_boost(pay.skill as f64, l) } else { 0.0 };
-        pay.wage =
-            (labour.occupation_wage[job.occupation as usize] * pay.skill as f64 * (1.0 + l.tools_wage_share * boost))
+    });
+    let mut hires = [0u64; TIERS];
+    for &e in &index.blocks {
+        let mut b = blocks.get_mut(e).expect("worker block exists");
+        let b = &mut *b;
+        for &(i, start) in &b.candidates {
+            let (job, pay) = (&mut b.jobs[i as usize], &mut b.pays[i as usize]);
+            let k = job.tier as usize;
+            let next = &mut s.next_open[k];
+            let mut f = find_open(next, start as usize);
+            if f == nf {
+                f = find_open(next, 0);
+            }
+            if f == nf {
+                continue;
+            }
+            s.open[f][k] -= 1;
+            if s.open[f][k] == 0 {
+                next[f] = f as u32 + 1;
+            }
+            job.status = Status::Employed;
+            job.employer = f as u32;
+            job.months_unemployed = 0;
+            let boost = if job.tools { tool_boost(pay.skill as f64, l) } else { 0.0 };
+            pay.wage = (labour.occupation_wage[job.occupation as usize]
+                * pay.skill as f64
+                * (1.0 + l.tools_wage_share * boost))
                 .max(cfg.wages.minimum_wage_usd_month) as f32;
-        hires[k] += 1;
+            hires[k] += 1;
+        }
     }
     labour.vacancies = vac;
     labour.hires = hires;
+}
+
+/// First firm at or after `f` with a vacancy left (`next.len() - 1` if none), halving
+/// the path as it goes.
+fn find_open(next: &mut [u32], mut f: usize) -> usize {
+    while next[f] as usize != f {
+        let up = next[next[f] as usize];
+        next[f] = up;
+        f = up as usize;
+    }
+    f
 }
 
 /// Provider a worker subscribes with (fixed per worker; shares from the config among
@@ -431,7 +480,7 @@ pub fn adopt_tools(
     cal: Res<Calendar>,
     tech: Res<Tech>,
     labour: Res<Labour>,
-    mut workers: Query<(&WorkerId, &mut Job, &Pay)>,
+    mut blocks: Query<&mut WorkerBlock>,
 ) {
     let cfg = &setup.config;
     let l = &cfg.labour;
@@ -442,17 +491,18 @@ pub fn adopt_tools(
         bass_hazard(l.tools_bass_p, l.tools_bass_q, share) * damp
     });
     let tick = cal.tick;
-    workers.par_iter_mut().for_each(|(id, mut job, pay)| {
-        if job.tools || job.tier == 3 || job.status != Status::Employed {
-            return;
-        }
-        let p = subscription_provider(&setup, id.0);
-        let price = cfg.providers[p].subscription_usd_month;
-        if (pay.wage as f64) < 10.0 * price {
-            return;
-        }
-        if setup.draws.uniform(Stream::Tools, tick, id.0 as u64, 0) < hazard[job.tier as usize] {
-            job.tools = true;
+    let price: Vec<f64> = cfg.providers.iter().map(|p| p.subscription_usd_month).collect();
+    blocks.par_iter_mut().for_each(|mut b| {
+        for (id, job, pay) in b.iter_mut() {
+            if job.tools || job.tier == 3 || job.status != Status::Employed {
+                continue;
+            }
+            if (pay.wage as f64) < 10.0 * price[job.provider as usize] {
+                continue;
+            }
+            if setup.draws.uniform(Stream::Tools, tick, id as u64, 0) < hazard[job.tier as usize] {
+                job.tools = true;
+            }
         }
     });
 }
@@ -460,7 +510,7 @@ pub fn adopt_tools(
 /// The same tally after matching, for wages, production and the record.
 pub fn recount_workforce(
     setup: Res<Setup>,
-    workers: Query<(&Job, &Pay)>,
+    workers: Query<&WorkerBlock>,
     parts: Local<Parallel<TallyPart>>,
     tally: ResMut<Tally>,
     labour: ResMut<Labour>,
