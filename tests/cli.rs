@@ -406,3 +406,24 @@ fn bench_reports_phases_throughput_memory_and_the_streaming_bound() {
     assert!(lines[1].starts_with("3000,1,12,"), "{}", lines[1]);
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn bench_lists_make_a_table_of_sizes_and_threads() {
+    let dir = scratch("bench-table");
+    let csv = dir.join("table.csv");
+    let o = bin()
+        .args(["bench", "--workers", "2000,5000", "--years", "1", "--threads", "1,2", "--csv"])
+        .arg(&csv)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&o.stdout);
+    assert!(o.status.success(), "{text}{}", String::from_utf8_lossy(&o.stderr));
+    let rows = std::fs::read_to_string(&csv).unwrap();
+    let keys: Vec<String> = rows.lines().skip(1).map(|l| l.split(',').take(2).collect::<Vec<_>>().join(",")).collect();
+    assert_eq!(keys, ["2000,1", "2000,2", "5000,1", "5000,2"]);
+    // The summary has one row per run and a speedup for the two-thread runs.
+    let table: Vec<&str> = text.lines().filter(|l| l.starts_with("| 2000 |") || l.starts_with("| 5000 |")).collect();
+    assert_eq!(table.len(), 4, "{text}");
+    assert!(table[1].contains('x') && table[3].contains('x'), "{text}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

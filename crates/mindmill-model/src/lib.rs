@@ -24,7 +24,7 @@ use mindmill_config::Config;
 
 pub use accounts::AccountingError;
 pub use output::{Table, Values};
-pub use schedule::{PHASE_NAMES, PhaseClock, TickSystems};
+pub use schedule::{PHASE_NAMES, PhaseClock, SYSTEM_NAMES, TickSystems};
 
 /// Version of the output schema; bump when a column changes meaning or name.
 pub const SCHEMA_VERSION: &str = "1";

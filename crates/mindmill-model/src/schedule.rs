@@ -39,17 +39,59 @@ pub enum TickSystems {
     Record,
 }
 
-/// Wall-clock time spent in each phase, accumulated over ticks when this resource is in the
-/// World (benchmarks insert it; normal runs do not, and nothing else reads it).
+/// Wall-clock time spent in each system, accumulated over ticks when this resource is in
+/// the World (benchmarks insert it; normal runs do not, and nothing else reads it).
 #[derive(Resource, Debug, Clone, Default)]
 pub struct PhaseClock {
-    /// Seconds per phase, in [`TickSystems`] order.
-    pub seconds: [f64; 12],
+    /// Seconds per system, in [`SYSTEM_NAMES`] order.
+    pub seconds: [f64; SYSTEMS],
     last: Option<std::time::Instant>,
     current: Option<usize>,
 }
 
-/// A system that closes the running phase's timer and opens phase `next` (12 = none).
+impl PhaseClock {
+    /// Seconds per phase, in [`TickSystems`] order.
+    pub fn phase_seconds(&self) -> [f64; 12] {
+        let mut out = [0.0; 12];
+        for (s, (phase, _)) in self.seconds.iter().zip(SYSTEM_NAMES) {
+            out[phase] += s;
+        }
+        out
+    }
+}
+
+/// Number of model systems in a tick.
+pub const SYSTEMS: usize = 24;
+
+/// Each system's phase (index into [`PHASE_NAMES`]) and name, in the order a tick runs them.
+pub const SYSTEM_NAMES: [(usize, &str); SYSTEMS] = [
+    (0, "open_tick"),
+    (0, "apply_events"),
+    (1, "advance_technology"),
+    (2, "update_datacenters"),
+    (3, "set_ai_prices"),
+    (4, "adopt_ai"),
+    (4, "balance_ai_load"),
+    (5, "tally_workforce"),
+    (5, "plan_labour_demand"),
+    (5, "separate_workers"),
+    (5, "match_workers"),
+    (5, "adopt_tools"),
+    (5, "recount_workforce"),
+    (6, "update_wages"),
+    (6, "apply_wages"),
+    (7, "pay_wages"),
+    (7, "produce"),
+    (7, "sell_goods"),
+    (8, "serve_ai"),
+    (8, "invest_in_datacenters"),
+    (8, "distribute_rents"),
+    (9, "run_government"),
+    (10, "check_accounts"),
+    (11, "record_tick"),
+];
+
+/// A system that closes the running system's timer and opens system `next` (SYSTEMS = none).
 fn mark(next: usize) -> impl FnMut(Option<ResMut<PhaseClock>>) {
     move |clock: Option<ResMut<PhaseClock>>| {
         if let Some(mut c) = clock {
@@ -58,7 +100,7 @@ fn mark(next: usize) -> impl FnMut(Option<ResMut<PhaseClock>>) {
                 c.seconds[cur] += (now - last).as_secs_f64();
             }
             c.last = Some(now);
-            c.current = (next < 12).then_some(next);
+            c.current = (next < SYSTEMS).then_some(next);
         }
     }
 }
@@ -100,33 +142,52 @@ pub fn tick_schedule() -> Schedule {
         )
             .chain(),
     );
-    s.add_systems((mark(0), events::open_tick, events::apply_events).chain().in_set(TickSystems::Events));
-    s.add_systems((mark(1), technology::advance_technology).chain().in_set(TickSystems::Technology));
-    s.add_systems((mark(2), datacenters::update_datacenters).chain().in_set(TickSystems::Datacenters));
-    s.add_systems((mark(3), pricing::set_ai_prices).chain().in_set(TickSystems::Pricing));
-    s.add_systems((mark(4), adoption::adopt_ai, adoption::balance_ai_load).chain().in_set(TickSystems::Adoption));
+    // Each system is preceded by a timer mark (a system that reads nothing the model uses).
+    s.add_systems((mark(0), events::open_tick, mark(1), events::apply_events).chain().in_set(TickSystems::Events));
+    s.add_systems((mark(2), technology::advance_technology).chain().in_set(TickSystems::Technology));
+    s.add_systems((mark(3), datacenters::update_datacenters).chain().in_set(TickSystems::Datacenters));
+    s.add_systems((mark(4), pricing::set_ai_prices).chain().in_set(TickSystems::Pricing));
+    s.add_systems(
+        (mark(5), adoption::adopt_ai, mark(6), adoption::balance_ai_load).chain().in_set(TickSystems::Adoption),
+    );
     s.add_systems(
         (
-            mark(5),
+            mark(7),
             workers::tally_workforce,
+            mark(8),
             workers::plan_labour_demand,
+            mark(9),
             workers::separate_workers,
+            mark(10),
             workers::match_workers,
+            mark(11),
             workers::adopt_tools,
+            mark(12),
             workers::recount_workforce,
         )
             .chain()
             .in_set(TickSystems::LabourMarket),
     );
-    s.add_systems((mark(6), wages::update_wages, wages::apply_wages).chain().in_set(TickSystems::Wages));
-    s.add_systems((mark(7), goods::pay_wages, goods::produce, goods::sell_goods).chain().in_set(TickSystems::Goods));
+    s.add_systems((mark(13), wages::update_wages, mark(14), wages::apply_wages).chain().in_set(TickSystems::Wages));
     s.add_systems(
-        (mark(8), investment::serve_ai, investment::invest_in_datacenters, investment::distribute_rents)
+        (mark(15), goods::pay_wages, mark(16), goods::produce, mark(17), goods::sell_goods)
+            .chain()
+            .in_set(TickSystems::Goods),
+    );
+    s.add_systems(
+        (
+            mark(18),
+            investment::serve_ai,
+            mark(19),
+            investment::invest_in_datacenters,
+            mark(20),
+            investment::distribute_rents,
+        )
             .chain()
             .in_set(TickSystems::Investment),
     );
-    s.add_systems((mark(9), government::run_government).chain().in_set(TickSystems::Government));
-    s.add_systems((mark(10), accounting::check_accounts).chain().in_set(TickSystems::Accounting));
-    s.add_systems((mark(11), record::record_tick, mark(12)).chain().in_set(TickSystems::Record));
+    s.add_systems((mark(21), government::run_government).chain().in_set(TickSystems::Government));
+    s.add_systems((mark(22), accounting::check_accounts).chain().in_set(TickSystems::Accounting));
+    s.add_systems((mark(23), record::record_tick, mark(SYSTEMS)).chain().in_set(TickSystems::Record));
     s
 }

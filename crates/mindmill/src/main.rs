@@ -160,19 +160,24 @@ enum Command {
     /// worker's state once per month could not beat. Timings vary between runs; results do
     /// not depend on them.
     ///
-    /// Example:
+    /// Lists of sizes and thread counts give a table: each combination runs in a fresh
+    /// process (the thread pool and the peak-memory reading are per process), one after
+    /// the other, and the summary rows are printed together at the end.
+    ///
+    /// Examples:
     ///   mindmill bench --workers 1000000 --years 1 --threads 2 --csv bench.csv
+    ///   mindmill bench --workers 100000,1000000,10000000,100000000 --threads 1,2
     #[command(verbatim_doc_comment)]
     Bench {
-        /// Worker agents (firms in proportion).
-        #[arg(long, default_value_t = 1_000_000)]
-        workers: u64,
+        /// Worker agents (firms in proportion); a comma-separated list for a table.
+        #[arg(long, value_delimiter = ',', default_value = "1000000")]
+        workers: Vec<u64>,
         /// Simulated years.
         #[arg(long, default_value_t = 1)]
         years: u32,
-        /// Threads (0 = all cores).
-        #[arg(long, default_value_t = 0)]
-        threads: usize,
+        /// Threads (0 = all cores); a comma-separated list for a table.
+        #[arg(long, value_delimiter = ',', default_value = "0")]
+        threads: Vec<usize>,
         /// Append the summary as a CSV row to this file (header written when new).
         #[arg(long)]
         csv: Option<PathBuf>,
@@ -277,7 +282,10 @@ fn main() -> ExitCode {
         Command::Config { config } => show_config(config.as_deref()),
         Command::Calibrate { config } => calibrate(config.as_deref()),
         Command::Validate(args) => validate(args),
-        Command::Bench { workers, years, threads, csv } => bench(workers, years, threads, csv.as_deref()),
+        Command::Bench { workers, years, threads, csv } => match (workers.as_slice(), threads.as_slice()) {
+            ([w], [t]) => bench(*w, years, *t, csv.as_deref()),
+            _ => bench_table(&workers, years, &threads, csv.as_deref()),
+        },
         Command::Report { dirs, out } => report(&dirs, &out),
         Command::Sweep(args) => sweep(args),
         Command::Merge { sweep, out } => merge(&sweep, out),
@@ -570,6 +578,84 @@ fn streaming_pass(words: usize, threads: usize) -> f64 {
     best
 }
 
+/// Runs `mindmill bench` once per (size, threads) in a child process and prints the rows.
+fn bench_table(workers: &[u64], years: u32, threads: &[usize], csv: Option<&Path>) -> Result<ExitCode> {
+    let exe = std::env::current_exe().context("cannot find the mindmill executable")?;
+    let rows = std::env::temp_dir().join(format!("mindmill-bench-{}.csv", std::process::id()));
+    let _ = std::fs::remove_file(&rows);
+    for &w in workers {
+        for &t in threads {
+            let status = std::process::Command::new(&exe)
+                .args(["bench", "--workers", &w.to_string(), "--years", &years.to_string()])
+                .args(["--threads", &t.to_string(), "--csv"])
+                .arg(&rows)
+                .status()
+                .with_context(|| format!("cannot start {}", exe.display()))?;
+            if !status.success() {
+                bail!("mindmill bench --workers {w} --threads {t} failed ({status})");
+            }
+        }
+    }
+    let text = std::fs::read_to_string(&rows).with_context(|| format!("cannot read {}", rows.display()))?;
+    let _ = std::fs::remove_file(&rows);
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or_default().split(',').collect();
+    let body: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
+    let col = |name: &str| header.iter().position(|h| *h == name).expect("bench CSV column");
+    let (cw, ct, cr, cm, cb, cx) = (
+        col("workers"),
+        col("threads"),
+        col("worker_months_per_second"),
+        col("peak_rss_mb"),
+        col("stream_bound_worker_months_per_second"),
+        col("ratio_to_bound"),
+    );
+    println!(
+        "\n| workers | threads | worker-months/s | per thread | speedup vs 1 thread | peak RSS MB | B per worker | streaming bound | ratio |"
+    );
+    println!("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for r in &body {
+        let rate: f64 = r[cr].parse().unwrap_or(0.0);
+        let t: f64 = r[ct].parse().unwrap_or(1.0);
+        let one = body
+            .iter()
+            .find(|o| o[cw] == r[cw] && o[ct] == "1")
+            .and_then(|o| o[cr].parse::<f64>().ok())
+            .map_or("".to_string(), |b| format!("{:.2}x", rate / b));
+        let rss: f64 = r[cm].parse().unwrap_or(0.0);
+        let n: f64 = r[cw].parse().unwrap_or(1.0);
+        let bound: f64 = r[cb].parse().unwrap_or(0.0);
+        println!(
+            "| {} | {} | {rate:.3e} | {:.3e} | {one} | {rss:.0} | {:.0} | {bound:.3e} | {} |",
+            r[cw],
+            r[ct],
+            rate / t,
+            rss * 1048576.0 / n,
+            r[cx]
+        );
+    }
+    if let Some(path) = csv {
+        let new = !path.exists();
+        let mut out = String::new();
+        if new {
+            out.push_str(&header.join(","));
+            out.push('\n');
+        }
+        for r in &body {
+            out.push_str(&r.join(","));
+            out.push('\n');
+        }
+        use std::io::Write;
+        std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(path)
+            .and_then(|mut f| f.write_all(out.as_bytes()))
+            .with_context(|| format!("cannot append to {}", path.display()))?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn bench(workers: u64, years: u32, threads: usize, csv: Option<&Path>) -> Result<ExitCode> {
     let mut config = Config::baseline();
     config.set_workers(workers);
@@ -595,9 +681,19 @@ fn bench(workers: u64, years: u32, threads: usize, csv: Option<&Path>) -> Result
     println!("mindmill bench: {workers} workers, {ticks} months, {threads} threads (setup {setup_s:.2} s)");
     println!("| phase | ms per month | share |\n|---|---|---|");
     let total: f64 = clock.seconds.iter().sum();
-    for (name, s) in mindmill_model::PHASE_NAMES.iter().zip(clock.seconds) {
+    for (name, s) in mindmill_model::PHASE_NAMES.iter().zip(clock.phase_seconds()) {
         println!("| {name} | {:.2} | {:.1}% |", 1e3 * s / ticks as f64, 100.0 * s / total.max(1e-12));
     }
+    println!("\n| phase | system | ms per month | share |\n|---|---|---|---|");
+    for ((phase, name), s) in mindmill_model::SYSTEM_NAMES.iter().zip(clock.seconds) {
+        println!(
+            "| {} | {name} | {:.2} | {:.1}% |",
+            mindmill_model::PHASE_NAMES[*phase],
+            1e3 * s / ticks as f64,
+            100.0 * s / total.max(1e-12)
+        );
+    }
+    println!();
     println!("worker-months per second: {wm:.3e} ({:.3e} per thread)", wm / threads as f64);
     println!(
         "bytes of component data per worker: {bytes}; peak RSS {rss:.0} MB ({:.0} B per worker)",
@@ -611,10 +707,10 @@ fn bench(workers: u64, years: u32, threads: usize, csv: Option<&Path>) -> Result
         let new = !path.exists();
         let mut line = String::new();
         if new {
-            line.push_str("workers,threads,months,run_seconds,worker_months_per_second,bytes_per_worker,peak_rss_mb,stream_bound_worker_months_per_second,ratio_to_bound\n");
+            line.push_str("workers,threads,months,setup_seconds,run_seconds,worker_months_per_second,bytes_per_worker,peak_rss_mb,stream_bound_worker_months_per_second,ratio_to_bound\n");
         }
         line.push_str(&format!(
-            "{workers},{threads},{ticks},{run_s:.4},{wm:.1},{bytes},{rss:.1},{bound:.1},{:.4}\n",
+            "{workers},{threads},{ticks},{setup_s:.3},{run_s:.4},{wm:.1},{bytes},{rss:.1},{bound:.1},{:.4}\n",
             wm / bound
         ));
         use std::io::Write;

@@ -265,28 +265,31 @@ pub fn sell_goods(
     let mut demand_cents = vec![0.0f64; fs.len()];
     let mut sold = vec![0.0f64; fs.len()];
     let mut value = vec![0.0f64; fs.len()];
+    // Dense copies of output and price: the spill-over rounds below walk them many times,
+    // and the firm components are hundreds of bytes apart.
+    let out: Vec<f64> = fs.iter().map(|f| f.output).collect();
+    let price: Vec<f64> = fs.iter().map(|f| f.price).collect();
     if wsum > 0.0 {
-        for (i, f) in fs.iter().enumerate() {
+        for i in 0..fs.len() {
             demand_cents[i] = goods_demand * s.weights[i] / wsum;
-            sold[i] = (demand_cents[i] / (100.0 * f.price)).min(f.output);
-            value[i] = sold[i] * f.price * 100.0;
+            sold[i] = (demand_cents[i] / (100.0 * price[i])).min(out[i]);
+            value[i] = sold[i] * price[i] * 100.0;
         }
         // Unmet demand spills over to firms with spare output, in proportion to their
         // competitiveness, until it is placed or no firm has output left.
         for _ in 0..50 {
             let unmet = goods_demand - value.iter().sum::<f64>();
-            let spare: f64 =
-                fs.iter().enumerate().filter(|(i, f)| sold[*i] < f.output).map(|(i, _)| s.weights[i]).sum();
+            let spare: f64 = (0..fs.len()).filter(|&i| sold[i] < out[i]).map(|i| s.weights[i]).sum();
             if unmet <= 1e-6 * goods_demand || spare <= 0.0 {
                 break;
             }
-            for (i, f) in fs.iter().enumerate() {
-                if sold[i] < f.output {
+            for i in 0..fs.len() {
+                if sold[i] < out[i] {
                     let extra = unmet * s.weights[i] / spare;
                     demand_cents[i] += extra;
-                    let more = (extra / (100.0 * f.price)).min(f.output - sold[i]);
+                    let more = (extra / (100.0 * price[i])).min(out[i] - sold[i]);
                     sold[i] += more;
-                    value[i] = sold[i] * f.price * 100.0;
+                    value[i] = sold[i] * price[i] * 100.0;
                 }
             }
         }
