@@ -44,6 +44,9 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
                 Values::U8(x) => Column::new(n, x),
                 Values::Bool(x) => Column::new(n, x),
                 Values::Str(x) => Column::new(n, x),
+                Values::Cat { levels, codes } => {
+                    Column::new(n, codes.iter().map(|&c| levels[c as usize].as_str()).collect::<Vec<&str>>())
+                }
             }
         })
         .collect();

@@ -33,6 +33,7 @@ pub const SCHEMA_VERSION: &str = "1";
 pub struct Simulation {
     world: World,
     schedule: Schedule,
+    released: bool,
 }
 
 /// Sets the number of threads agent-parallel systems use. Call once per process,
@@ -47,7 +48,7 @@ impl Simulation {
     /// Builds the initial state; `run` separates the random streams of sweep runs.
     pub fn new(config: Config, run: u64) -> Self {
         init_threads(0);
-        Simulation { world: init::build_world(config, run), schedule: schedule::tick_schedule() }
+        Simulation { world: init::build_world(config, run), schedule: schedule::tick_schedule(), released: false }
     }
 
     /// Ticks in the horizon.
@@ -62,6 +63,7 @@ impl Simulation {
 
     /// Runs one tick; an accounting breach stops the run with its message.
     pub fn step(&mut self) -> Result<(), AccountingError> {
+        assert!(!self.released, "the simulation's agents were released: it cannot step again");
         self.schedule.run(&mut self.world);
         if let Some(e) = self.world.resource_mut::<accounts::Breach>().0.take() {
             return Err(e);
@@ -89,6 +91,19 @@ impl Simulation {
     pub fn tables(&self) -> Vec<&Table> {
         let r = self.world.resource::<resources::Recorder>();
         vec![&r.aggregates, &r.tiers, &r.providers, &r.datacenters, &r.occupations, &r.workers_sample, &r.firms]
+    }
+
+    /// Frees the workers' and firms' state once a run is over, keeping the output tables,
+    /// so that writing a national run's Parquet does not need both in memory. The
+    /// simulation cannot step afterwards.
+    pub fn release_agents(&mut self) {
+        let mut q = self.world.query_filtered::<Entity, Or<(With<components::WorkerBlock>, With<components::Firm>)>>();
+        let agents: Vec<Entity> = q.iter(&self.world).collect();
+        for e in agents {
+            self.world.despawn(e);
+        }
+        self.world.flush();
+        self.released = true;
     }
 
     /// The resolved config.

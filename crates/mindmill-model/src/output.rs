@@ -18,6 +18,14 @@ pub enum Values {
     Bool(Vec<bool>),
     /// Strings.
     Str(Vec<String>),
+    /// Strings from a small set, stored as codes (written out as plain strings): the
+    /// firm table holds tens of millions of rows at national scale.
+    Cat {
+        /// Label of each code.
+        levels: Vec<String>,
+        /// One code per row.
+        codes: Vec<u16>,
+    },
 }
 
 impl Values {
@@ -31,6 +39,29 @@ impl Values {
             Values::U8(v) => v.len(),
             Values::Bool(v) => v.len(),
             Values::Str(v) => v.len(),
+            Values::Cat { codes, .. } => codes.len(),
+        }
+    }
+
+    fn reserve_exact(&mut self, rows: usize) {
+        match self {
+            Values::F64(v) => v.reserve_exact(rows),
+            Values::I64(v) => v.reserve_exact(rows),
+            Values::U32(v) => v.reserve_exact(rows),
+            Values::U16(v) => v.reserve_exact(rows),
+            Values::U8(v) => v.reserve_exact(rows),
+            Values::Bool(v) => v.reserve_exact(rows),
+            Values::Str(v) => v.reserve_exact(rows),
+            Values::Cat { codes, .. } => codes.reserve_exact(rows),
+        }
+    }
+
+    /// The label of row `i` of a string or categorical column.
+    pub fn label(&self, i: usize) -> Option<&str> {
+        match self {
+            Values::Str(v) => v.get(i).map(String::as_str),
+            Values::Cat { levels, codes } => codes.get(i).map(|&c| levels[c as usize].as_str()),
+            _ => None,
         }
     }
 
@@ -47,12 +78,15 @@ pub struct Table {
     pub name: &'static str,
     /// Columns in output order.
     pub columns: Vec<(&'static str, Values)>,
+    /// Rows a new column reserves room for (0: grow as needed). Large tables whose final
+    /// size is known set it, so no column ends with up to twice the memory it needs.
+    pub expected_rows: usize,
 }
 
 impl Table {
     /// An empty table.
     pub fn new(name: &'static str) -> Self {
-        Table { name, columns: Vec::new() }
+        Table { name, columns: Vec::new(), expected_rows: 0 }
     }
 
     /// Rows so far (the length of the first column).
@@ -64,7 +98,9 @@ impl Table {
         let i = match self.columns.iter().position(|(n, _)| *n == name) {
             Some(i) => i,
             None => {
-                self.columns.push((name, make()));
+                let mut v = make();
+                v.reserve_exact(self.expected_rows);
+                self.columns.push((name, v));
                 self.columns.len() - 1
             }
         };
@@ -118,6 +154,23 @@ impl Table {
         match self.slot(name, || Values::Str(Vec::new())) {
             Values::Str(c) => c.push(v.to_string()),
             _ => panic!("column {name} is not a string"),
+        }
+    }
+
+    /// Appends label `v`, with code `code` (the caller's index of the label), to `name`.
+    pub fn cat(&mut self, name: &'static str, code: u16, v: &str) {
+        match self.slot(name, || Values::Cat { levels: Vec::new(), codes: Vec::new() }) {
+            Values::Cat { levels, codes } => {
+                let c = code as usize;
+                if levels.len() <= c {
+                    levels.resize(c + 1, String::new());
+                }
+                if levels[c] != v {
+                    levels[c] = v.to_string();
+                }
+                codes.push(code);
+            }
+            _ => panic!("column {name} is not categorical"),
         }
     }
 

@@ -799,6 +799,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     }
     bar.finish_and_clear();
     let run_s = ran.elapsed().as_secs_f64();
+    sim.release_agents();
 
     std::fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
     let metadata = vec![

@@ -222,11 +222,15 @@ pub fn record_tick(
     fs.sort_by_key(|f| f.id);
     let ft = &mut rec.firms;
     let snapshot = tick % 12 == 11 || tick + 1 == setup.ticks;
+    if ft.expected_rows == 0 {
+        let snapshots = (0..setup.ticks).filter(|t| t % 12 == 11 || t + 1 == setup.ticks).count();
+        ft.expected_rows = snapshots * fs.len();
+    }
     for f in fs.into_iter().filter(|_| snapshot) {
         ft.u32("tick", tick);
         ft.u32("firm", f.id);
-        ft.str("sector_naics", &setup.sectors[f.sector as usize].0);
-        ft.str("provider", &cfg.providers[f.provider as usize].name);
+        ft.cat("sector_naics", f.sector, &setup.sectors[f.sector as usize].0);
+        ft.cat("provider", f.provider as u16, &cfg.providers[f.provider as usize].name);
         ft.bool("enterprise_contract", f.enterprise);
         ft.f64("employed_persons", tally.headcount[f.id as usize].iter().sum::<u32>() as f64 * w);
         ft.f64("output_units", f.output);
