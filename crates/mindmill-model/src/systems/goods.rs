@@ -10,7 +10,7 @@ use mindmill_config::TIERS;
 use crate::accounts::{Ledger, Sector, apportion};
 use crate::components::{Firm, Pay, Provider, Status, WorkerBlock};
 use crate::resources::{Institutions, Labour, Macro, Policy, Setup, Tally};
-use crate::systems::{Counters, Scratch, count, round_i64, take};
+use crate::systems::{Counters, Scratch, count, huge_pages, round_i64, take};
 use bevy_utils::Parallel;
 
 fn to_i64(x: i128, what: &str) -> i64 {
@@ -40,7 +40,11 @@ pub fn pay_wages(
     blocks.par_iter_mut().for_each(|mut b| {
         let b = &mut *b;
         local.scope_or(
-            || PayPart { gross: vec![0; nf], net: 0, tax: 0 },
+            || {
+                let gross = vec![0; nf];
+                huge_pages(&gross);
+                PayPart { gross, net: 0, tax: 0 }
+            },
             |p| {
                 for (job, pay) in b.jobs.iter().zip(b.pays.iter_mut()) {
                     if job.status != Status::Employed {

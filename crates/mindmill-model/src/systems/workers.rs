@@ -11,7 +11,7 @@ use crate::equations::{bass_hazard, matches};
 use crate::init::pick;
 use crate::resources::{Calendar, Index, Institutions, Labour, Policy, Setup, Tally, Tech};
 use crate::rng::{INIT_TICK, Stream};
-use crate::systems::{Counters, Scratch, count, round_i64, take};
+use crate::systems::{Counters, Scratch, count, huge_pages, round_i64, take};
 
 /// Productivity gain of a worker's own AI tools: larger for the less skilled
 /// (Brynjolfsson, Li & Raymond 2023: +14% on average, +34% for novices).
@@ -63,6 +63,10 @@ impl TallyPart {
         }
         self.occ_wage_cents.clear();
         self.occ_wage_cents.resize(occupations, 0);
+        if self.firm.capacity() < firms * TIERS {
+            self.firm = Vec::with_capacity(firms * TIERS);
+            huge_pages(&self.firm);
+        }
         self.firm.clear();
         self.firm.resize(firms * TIERS, FirmTier::default());
         self.employed = [0; TIERS];
@@ -225,6 +229,10 @@ pub fn separate_workers(
     let l = &cfg.labour;
     let tick = cal.tick;
     let d = &setup.draws;
+    if scratch.firm_layoff.capacity() < cfg.run.firms as usize {
+        scratch.firm_layoff = Vec::with_capacity(cfg.run.firms as usize);
+        huge_pages(&scratch.firm_layoff);
+    }
     scratch.firm_layoff.resize(cfg.run.firms as usize, [0.0; TIERS]);
     for f in firms.iter() {
         scratch.firm_layoff[f.id as usize] = f.layoff_rate;
