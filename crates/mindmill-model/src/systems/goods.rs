@@ -91,6 +91,7 @@ pub fn produce(
     policy: Res<Policy>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
+    mut parts: Local<Counters<33>>,
     mut firms: Query<&mut Firm>,
     mut providers: Query<&mut Provider>,
 ) {
@@ -100,12 +101,12 @@ pub fn produce(
     let served: Vec<f64> = provs.iter().map(|p| p.served_share).collect();
     let api: Vec<f64> = provs.iter().map(|p| p.api_price).collect();
     let ent: Vec<f64> = provs.iter().map(|p| p.enterprise_price).collect();
-    let mut rev_api = vec![0i64; np];
-    let mut rev_ent = vec![0i64; np];
-    let mut tax_sum = 0i64;
     let sigma = setup.config.firms.task_elasticity;
     let rho = (sigma - 1.0) / sigma;
-    for mut f in firms.iter_mut() {
+    // Firms produce in parallel; the bills are summed as integer cents by provider
+    // (API 0..16, enterprise 16..32) and the compute tax (32), so the order does not matter.
+    let local = &*parts;
+    firms.par_iter_mut().for_each(|mut f| {
         let id = f.id as usize;
         let q = f.expected_demand;
         let p = f.provider as usize;
@@ -138,12 +139,10 @@ pub fn produce(
         let price = if f.enterprise { ent[p] } else { api[p] };
         let bill = (units * price * 100.0).round() as i64;
         let tax = (bill as f64 * policy.compute_tax).round() as i64;
-        if f.enterprise {
-            rev_ent[p] += bill;
-        } else {
-            rev_api[p] += bill;
-        }
-        tax_sum += tax;
+        let mut c = [0i128; 33];
+        c[if f.enterprise { 16 + p } else { p }] = bill as i128;
+        c[32] = tax as i128;
+        count(local, c);
         f.deposits -= bill + tax;
         f.ai_bill = bill + tax;
         f.ai_units = units;
@@ -154,7 +153,11 @@ pub fn produce(
             let target = (1.0 + f.markup) * unit_cost;
             f.price = 0.5 * f.price + 0.5 * target;
         }
-    }
+    });
+    let c = take(&mut parts);
+    let rev_api: Vec<i64> = (0..np).map(|i| to_i64(c[i], "API revenue")).collect();
+    let rev_ent: Vec<i64> = (0..np).map(|i| to_i64(c[16 + i], "enterprise revenue")).collect();
+    let tax_sum = to_i64(c[32], "compute tax on AI work");
     for p in provs.iter_mut() {
         let i = p.index as usize;
         p.revenue_api = rev_api[i];
