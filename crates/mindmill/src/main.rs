@@ -645,13 +645,7 @@ fn bench_table(workers: &[u64], years: u32, threads: &[usize], csv: Option<&Path
             out.push_str(&r.join(","));
             out.push('\n');
         }
-        use std::io::Write;
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(out.as_bytes()))
-            .with_context(|| format!("cannot append to {}", path.display()))?;
+        append(path, &out)?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -713,15 +707,20 @@ fn bench(workers: u64, years: u32, threads: usize, csv: Option<&Path>) -> Result
             "{workers},{threads},{ticks},{setup_s:.3},{run_s:.4},{wm:.1},{bytes},{rss:.1},{bound:.1},{:.4}\n",
             wm / bound
         ));
-        use std::io::Write;
-        std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(path)
-            .and_then(|mut f| f.write_all(line.as_bytes()))
-            .with_context(|| format!("cannot append to {}", path.display()))?;
+        append(path, &line)?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Appends `text` to the file at `path`, creating it if needed.
+fn append(path: &Path, text: &str) -> Result<()> {
+    use std::io::Write;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(path)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .with_context(|| format!("cannot append to {}", path.display()))
 }
 
 fn show_config(path: Option<&Path>) -> Result<ExitCode> {
