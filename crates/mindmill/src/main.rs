@@ -152,8 +152,8 @@ enum Command {
         #[arg(long, default_value = "outputs/report")]
         out: PathBuf,
     },
-    /// Measure speed and memory: time per month by phase, worker-months per second, bytes
-    /// of state per worker, peak memory and the memory-streaming bound, at a chosen size.
+    /// Measure speed and memory: time per month by system and phase, worker-months per
+    /// second, bytes of state per worker, peak memory and the memory-streaming bound.
     ///
     /// The bound is a read-modify-write pass over as many bytes as the workers' component
     /// data, on the same threads, in the same process: the speed a model that touched each
