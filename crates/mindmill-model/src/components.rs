@@ -42,22 +42,6 @@ pub struct WorkerBlock {
 }
 
 impl WorkerBlock {
-    /// Number of workers in the block.
-    pub fn len(&self) -> usize {
-        self.jobs.len()
-    }
-
-    /// True if the block holds no workers.
-    pub fn is_empty(&self) -> bool {
-        self.jobs.is_empty()
-    }
-
-    /// Worker ids with their state, in id order.
-    pub fn iter(&self) -> impl Iterator<Item = (u32, &Job, &Pay)> {
-        let first = self.first;
-        self.jobs.iter().zip(&self.pays).enumerate().map(move |(i, (j, p))| (first + i as u32, j, p))
-    }
-
     /// Worker ids with mutable state, in id order.
     pub fn iter_mut(&mut self) -> impl Iterator<Item = (u32, &mut Job, &mut Pay)> {
         let first = self.first;

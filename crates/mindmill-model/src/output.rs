@@ -56,15 +56,6 @@ impl Values {
         }
     }
 
-    /// The label of row `i` of a string or categorical column.
-    pub fn label(&self, i: usize) -> Option<&str> {
-        match self {
-            Values::Str(v) => v.get(i).map(String::as_str),
-            Values::Cat { levels, codes } => codes.get(i).map(|&c| levels[c as usize].as_str()),
-            _ => None,
-        }
-    }
-
     /// True when empty.
     pub fn is_empty(&self) -> bool {
         self.len() == 0

@@ -106,54 +106,55 @@ pub fn produce(
     // Firms produce in parallel; the bills are summed as integer cents by provider
     // (API 0..16, enterprise 16..32) and the compute tax (32), so the order does not matter.
     let local = &*parts;
-    firms.par_iter_mut().for_each(|mut f| {
-        let id = f.id as usize;
-        let q = f.expected_demand;
-        let p = f.provider as usize;
-        // Output is a CES aggregate (Acemoglu & Restrepo 2018) over task groups: in each
-        // tier, the tasks humans do and the tasks AI does. A group's coverage is the share
-        // of its requirement at planned output that is met; firms produce at most their plan.
-        let mut per_unit_ai = 0.0;
-        let mut total_tau = 0.0;
-        let mut acc = 0.0;
-        for k in 0..TIERS {
-            let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
-            if tau <= 0.0 {
-                continue;
+    firms.par_iter_mut().for_each_init(
+        || local.borrow_local_mut_or(|| [0; 33]),
+        |c, mut f| {
+            let id = f.id as usize;
+            let q = f.expected_demand;
+            let p = f.provider as usize;
+            // Output is a CES aggregate (Acemoglu & Restrepo 2018) over task groups: in each
+            // tier, the tasks humans do and the tasks AI does. A group's coverage is the share
+            // of its requirement at planned output that is met; firms produce at most their plan.
+            let mut per_unit_ai = 0.0;
+            let mut total_tau = 0.0;
+            let mut acc = 0.0;
+            for k in 0..TIERS {
+                let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
+                if tau <= 0.0 {
+                    continue;
+                }
+                let phi = f.ai_share[k];
+                let need = (1.0 - phi) * tau * q;
+                if need > 0.0 {
+                    let human = (tally.effective[id][k] / need).clamp(1e-9, 1.0);
+                    acc += (1.0 - phi) * tau * human.powf(rho);
+                }
+                if phi > 0.0 {
+                    acc += phi * tau * served[p].max(1e-9).powf(rho);
+                }
+                total_tau += tau;
+                per_unit_ai += phi * tau;
             }
-            let phi = f.ai_share[k];
-            let need = (1.0 - phi) * tau * q;
-            if need > 0.0 {
-                let human = (tally.effective[id][k] / need).clamp(1e-9, 1.0);
-                acc += (1.0 - phi) * tau * human.powf(rho);
+            let y = if total_tau > 0.0 { q * (acc / total_tau).powf(1.0 / rho) } else { 0.0 };
+            let y = y.max(0.0);
+            let units = per_unit_ai * y;
+            let price = if f.enterprise { ent[p] } else { api[p] };
+            let bill = (units * price * 100.0).round() as i64;
+            let tax = (bill as f64 * policy.compute_tax).round() as i64;
+            c[if f.enterprise { 16 + p } else { p }] += bill as i128;
+            c[32] += tax as i128;
+            f.deposits -= bill + tax;
+            f.ai_bill = bill + tax;
+            f.ai_units = units;
+            f.output = y;
+            // A firm without staff (a refounded entrant) keeps its price until it produces.
+            if y > 1e-6 * q && f.wage_bill > 0 {
+                let unit_cost = (f.wage_bill + f.ai_bill) as f64 / 100.0 / y;
+                let target = (1.0 + f.markup) * unit_cost;
+                f.price = 0.5 * f.price + 0.5 * target;
             }
-            if phi > 0.0 {
-                acc += phi * tau * served[p].max(1e-9).powf(rho);
-            }
-            total_tau += tau;
-            per_unit_ai += phi * tau;
-        }
-        let y = if total_tau > 0.0 { q * (acc / total_tau).powf(1.0 / rho) } else { 0.0 };
-        let y = y.max(0.0);
-        let units = per_unit_ai * y;
-        let price = if f.enterprise { ent[p] } else { api[p] };
-        let bill = (units * price * 100.0).round() as i64;
-        let tax = (bill as f64 * policy.compute_tax).round() as i64;
-        let mut c = [0i128; 33];
-        c[if f.enterprise { 16 + p } else { p }] = bill as i128;
-        c[32] = tax as i128;
-        count(local, c);
-        f.deposits -= bill + tax;
-        f.ai_bill = bill + tax;
-        f.ai_units = units;
-        f.output = y;
-        // A firm without staff (a refounded entrant) keeps its price until it produces.
-        if y > 1e-6 * q && f.wage_bill > 0 {
-            let unit_cost = (f.wage_bill + f.ai_bill) as f64 / 100.0 / y;
-            let target = (1.0 + f.markup) * unit_cost;
-            f.price = 0.5 * f.price + 0.5 * target;
-        }
-    });
+        },
+    );
     let c = take(&mut parts);
     let rev_api: Vec<i64> = (0..np).map(|i| to_i64(c[i], "API revenue")).collect();
     let rev_ent: Vec<i64> = (0..np).map(|i| to_i64(c[16 + i], "enterprise revenue")).collect();
