@@ -690,7 +690,8 @@ fn bench(workers: u64, years: u32, threads: usize, csv: Option<&Path>) -> Result
     println!();
     println!("worker-months per second: {wm:.3e} ({:.3e} per thread)", wm / threads as f64);
     println!(
-        "bytes of component data per worker: {bytes}; peak RSS {rss:.0} MB ({:.0} B per worker)",
+        "bytes of component data per worker: {bytes} (per firm agent: {}); peak RSS {rss:.0} MB ({:.0} B per worker)",
+        std::mem::size_of::<mindmill_model::components::Firm>(),
         rss * 1048576.0 / workers as f64
     );
     println!(
