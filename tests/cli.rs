@@ -12,7 +12,18 @@ fn small_run(out: &Path, extra: &[&str]) -> std::process::Output {
     c.output().unwrap()
 }
 
-const FILES: [&str; 7] = ["aggregates", "tiers", "providers", "datacenters", "occupations", "workers_sample", "firms"];
+const FILES: [&str; 10] = [
+    "aggregates",
+    "tiers",
+    "providers",
+    "datacenters",
+    "occupations",
+    "workers_sample",
+    "firms",
+    "markets",
+    "transactions",
+    "balance_sheet",
+];
 
 #[test]
 fn run_writes_tidy_parquet_with_provenance() {

@@ -50,8 +50,16 @@ pub struct Config {
     pub wages: WageConfig,
     /// Consumption and consumer AI use.
     pub households: HouseholdConfig,
-    /// Taxes, transfers and policy switches.
+    /// Taxes, transfers, the fiscal rule and policy switches.
     pub government: GovernmentConfig,
+    /// Firms' capital goods, investment and datacenter buildings.
+    pub capital: CapitalConfig,
+    /// Staff of AI providers, chip vendors and the energy sector.
+    pub staff: StaffConfig,
+    /// Banks: interest spreads, credit limits, capital and reserves.
+    pub finance: FinanceConfig,
+    /// The central bank: Taylor rule and inflation expectations.
+    pub central_bank: CentralBankConfig,
     /// AI providers.
     pub providers: Vec<ProviderConfig>,
 }
@@ -200,8 +208,13 @@ pub struct FirmConfig {
     pub markup_min: f64,
     /// Highest markup. Default 1.5.
     pub markup_max: f64,
-    /// Monthly markup step under excess demand or idle capacity. Default 0.01.
-    pub markup_adjust: f64,
+    /// Price over the cost-plus level per unit of smoothed excess demand (demand / output - 1,
+    /// within +-0.5): firms raise prices while they cannot serve demand and cut them while
+    /// output goes unsold (Delli Gatti et al. 2011; Assenza, Delli Gatti & Grazzini 2015). Default 0.5.
+    pub demand_pressure: f64,
+    /// K+S markup rule: a firm's markup grows by this times the relative change of its market
+    /// share last month (Dosi, Fagiolo & Roventini 2010, upsilon). Default 0.04.
+    pub markup_share_response: f64,
     /// Pareto tail exponent of firm size. Default 1.06 (Axtell 2001).
     pub size_pareto_alpha: f64,
     /// Largest firm's share of workers. Default 0.02.
@@ -214,13 +227,13 @@ pub struct FirmConfig {
     pub expectation_weight: f64,
     /// Plans exceed last month's output by at most this share. Default 0.1.
     pub max_expansion: f64,
-    /// Share of deposits above the buffer paid as dividends each month. Default 0.9.
+    /// Share of deposits above the cash buffer paid out as dividends each month. Default 0.9.
     pub dividend_payout: f64,
-    /// Deposits kept, months of costs. Default 2.
+    /// Deposits kept, months of costs; below it a firm borrows. Default 2.
     pub cash_buffer_months: f64,
-    /// Exit when debt exceeds this many months of costs. Default 4.
+    /// A firm is restructured when its net worth is below minus this many months of costs. Default 4.
     pub exit_months: f64,
-    /// Owners' equity injected into an entrant, months of costs. Default 2.
+    /// Owners' equity injected into a restructured firm, months of costs. Default 2.
     pub entry_equity_months: f64,
     /// Monthly chance a firm reviews its AI provider. Default 1/12.
     pub provider_review_probability: f64,
@@ -304,14 +317,17 @@ pub struct LabourConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct WageConfig {
-    /// Indexation to consumer-price inflation. Default 1 (Dosi et al. 2017).
+    /// Indexation to expected inflation. Default 1 (Dosi et al. 2017).
     pub psi_cpi: f64,
-    /// Share of falling consumer prices passed to wages (0 = downward nominal rigidity). Default 0.
+    /// Share of expected deflation passed to wages (0 = downward nominal rigidity). Default 0.
     pub deflation_indexation: f64,
     /// Pass-through of labour productivity growth. Default 1.
     pub psi_productivity: f64,
-    /// Elasticity of wages to the tier unemployment rate. Default -0.1 (Blanchflower & Oswald 1994).
-    pub psi_unemployment: f64,
+    /// Wage Phillips curve: points of annual wage growth lost per point of tier unemployment
+    /// above the natural rate. Default 0.5 (Gali 2011).
+    pub phillips_slope: f64,
+    /// Natural rate of unemployment, share; the central bank's target too. Default 0.044 (CBO 2025).
+    pub natural_unemployment: f64,
     /// Cap wages of automatable work near the AI cost of the same work. Default true.
     pub compute_ceiling: bool,
     /// Wage floor, USD per month. Default 1,257.
@@ -332,10 +348,11 @@ pub struct HouseholdConfig {
     pub worker_mpc_wealth: f64,
     /// Owners' monthly propensity to consume out of income. Default 0.5.
     pub owner_mpc_income: f64,
-    /// Owners' monthly propensity to consume out of deposits. Default 0.005.
+    /// Owners' monthly propensity to consume out of financial wealth. Default 0.01; owners start
+    /// at the stock norm (1 - owner_mpc_income) / owner_mpc_wealth months of their income.
     pub owner_mpc_wealth: f64,
-    /// Owners' deposits at start, months of the initial national wage bill. Default 12.
-    pub owner_deposit_months: f64,
+    /// Share of owners' financial wealth held in government bonds (the rest in deposits). Default 0.5.
+    pub owner_bond_share: f64,
     /// Share of people using generative AI at start. Default 0.4 (Bick, Blandin & Deming 2024).
     pub chat_adoption_initial: f64,
     /// Bass p of chat adoption, per year. Default 0.05.
@@ -344,6 +361,10 @@ pub struct HouseholdConfig {
     pub chat_bass_q: f64,
     /// How much on-device inference discourages paid plans. Default 0.5.
     pub on_device_paid_substitution: f64,
+    /// Elasticity of substitution in consumption between knowledge services and in-person
+    /// services and goods (below 1: spending shifts toward the sector whose relative price
+    /// rises; Baumol 1967, Ngai & Pissarides 2007). Default 0.5.
+    pub consumption_elasticity: f64,
 }
 
 /// Government.
@@ -360,8 +381,100 @@ pub struct GovernmentConfig {
     pub basic_income_usd_month: f64,
     /// Share of retraining costs paid by government. Default 0.5.
     pub retraining_subsidy: f64,
-    /// Monthly weight of the current budget in government purchases. Default 0.1.
+    /// Monthly weight of this month's nominal GDP in the smoothed GDP debt is measured against. Default 0.1.
     pub spending_smoothing: f64,
+    /// Purchases fall by this share of potential GDP per unit of debt/GDP above its start level (Bohn 1998). Default 0.05.
+    pub debt_response: f64,
+    /// Real growth per year of government purchases (potential growth beyond AI). Default 0.
+    pub potential_growth: f64,
+}
+
+/// Firms' capital goods (a stock at replacement cost that bounds capacity), investment by a
+/// flexible accelerator with a profitability term, and providers' datacenter buildings.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CapitalConfig {
+    /// Depreciation of firms' capital, share per year. Default 0.10 (BEA fixed assets).
+    pub depreciation: f64,
+    /// Capacity utilisation firms plan for. Default 0.8 (Federal Reserve G.17).
+    pub normal_utilisation: f64,
+    /// Share of the gap between desired and actual capital closed per month. Default 0.05.
+    pub adjustment_speed: f64,
+    /// Elasticity of desired capital to the user cost of capital (real rate plus depreciation,
+    /// Jorgenson 1963). Default 0.4 (Chirinko, Fazzari & Meyer 1999).
+    pub user_cost_elasticity: f64,
+    /// Desired capital per relative gap of the firm's profit rate to its normal rate. Default 0.1.
+    pub profit_response: f64,
+    /// Datacenter buildings, power and cooling, USD per MW of facility power. Default 10 M.
+    pub building_cost_usd_per_mw: f64,
+    /// Life of datacenter buildings and power equipment, years. Default 15.
+    pub building_life_years: f64,
+}
+
+/// Staff of the AI stack: labour per million USD a year of activity.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StaffConfig {
+    /// AI providers' staff per million USD a year of fleet costs (energy and depreciation). Default 0.6.
+    pub provider_per_musd: f64,
+    /// Chip vendors' staff per million USD a year of sales. Default 0.3.
+    pub chips_per_musd: f64,
+    /// Energy-sector staff per million USD a year of sales. Default 1.1.
+    pub energy_per_musd: f64,
+}
+
+/// Banks (one representative banking sector): rates, credit limits, capital and reserves
+/// (Caiani et al. 2016; Dosi et al. 2015).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FinanceConfig {
+    /// Loan rate over the policy rate, per year. Default 0.02.
+    pub loan_spread: f64,
+    /// Extra loan rate per year for a borrower at its credit limit (rising linearly with debt). Default 0.03.
+    pub loan_risk_premium: f64,
+    /// Policy rate minus the deposit rate, per year (deposit rate floored at 0). Default 0.02.
+    pub deposit_spread: f64,
+    /// Most a firm may owe, years of its sales (Dosi, Fagiolo & Roventini 2010, Lambda). Default 1.
+    pub max_debt_to_sales: f64,
+    /// Months over which loans are repaid in equal shares. Default 60.
+    pub loan_months: u32,
+    /// Least bank equity per dollar of loans (Basel III). Default 0.08.
+    pub capital_requirement: f64,
+    /// Share of equity above the start ratio to loans that banks pay out each month. Default 0.6.
+    pub bank_payout: f64,
+    /// Reserves banks hold per dollar of deposits. Default 0.15.
+    pub reserve_ratio: f64,
+    /// Firms' loans at start, share of annual GDP (Fed Z.1). Default 0.45.
+    pub initial_firm_debt_to_gdp: f64,
+    /// Bank equity / assets at start (FDIC). Default 0.10.
+    pub bank_equity_to_assets: f64,
+}
+
+/// The central bank: a Taylor rule with smoothing and a lower bound, and the inflation
+/// expectations that wage setters hold.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CentralBankConfig {
+    /// Policy rate at start, per year. Default 0.0433 (FRED FEDFUNDS, January 2025).
+    pub initial_rate: f64,
+    /// 12-month CPI inflation before the start. Default 0.030 (FRED CPIAUCSL, January 2025).
+    pub initial_inflation: f64,
+    /// Inflation target, per year. Default 0.02.
+    pub inflation_target: f64,
+    /// Neutral real rate, per year. Default 0.0075 (Holston, Laubach & Williams).
+    pub neutral_real_rate: f64,
+    /// Response to the inflation gap. Default 1.5 (Taylor 1993).
+    pub inflation_response: f64,
+    /// Response to the unemployment gap. Default 1.0 (Taylor 1993 with Okun's law).
+    pub unemployment_response: f64,
+    /// Monthly weight on last month's rate. Default 0.93.
+    pub smoothing: f64,
+    /// Lowest policy rate, per year. Default 0.
+    pub lower_bound: f64,
+    /// Rate on advances to banks over the policy rate, per year. Default 0.0025.
+    pub advance_penalty: f64,
+    /// Weight of the target in expected inflation (the rest: past 12-month inflation). Default 0.75 (Blanchard 2016).
+    pub expectations_anchor: f64,
 }
 
 /// Business model of a provider.

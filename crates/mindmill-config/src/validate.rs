@@ -131,7 +131,8 @@ pub(crate) fn check(c: &Config) -> Check {
         return fail("firms.markup_min", f.markup_min, "at most firms.markup_max");
     }
     range("firms.markup", f.markup, f.markup_min, f.markup_max)?;
-    range("firms.markup_adjust", f.markup_adjust, 0.0, 0.5)?;
+    range("firms.markup_share_response", f.markup_share_response, 0.0, 1.0)?;
+    range("firms.demand_pressure", f.demand_pressure, 0.0, 5.0)?;
     range("firms.size_pareto_alpha", f.size_pareto_alpha, 0.5, 5.0)?;
     if !(f.max_size_share > 0.0 && f.max_size_share <= 1.0) {
         return fail("firms.max_size_share", f.max_size_share, "a share above 0 and at most 1");
@@ -195,7 +196,8 @@ pub(crate) fn check(c: &Config) -> Check {
     range("wages.psi_cpi", w.psi_cpi, 0.0, 2.0)?;
     unit("wages.deflation_indexation", w.deflation_indexation)?;
     range("wages.psi_productivity", w.psi_productivity, 0.0, 2.0)?;
-    range("wages.psi_unemployment", w.psi_unemployment, -2.0, 0.0)?;
+    range("wages.phillips_slope", w.phillips_slope, 0.0, 5.0)?;
+    range("wages.natural_unemployment", w.natural_unemployment, 0.0, 0.3)?;
     non_negative("wages.minimum_wage_usd_month", w.minimum_wage_usd_month)?;
     unit("wages.benefit_replacement", w.benefit_replacement)?;
     if w.benefit_months > 120 {
@@ -207,11 +209,17 @@ pub(crate) fn check(c: &Config) -> Check {
     unit("households.worker_mpc_wealth", h.worker_mpc_wealth)?;
     unit("households.owner_mpc_income", h.owner_mpc_income)?;
     unit("households.owner_mpc_wealth", h.owner_mpc_wealth)?;
-    range("households.owner_deposit_months", h.owner_deposit_months, 0.0, 1200.0)?;
+    if !(h.owner_mpc_wealth > 0.0 && h.owner_mpc_wealth <= 1.0) {
+        return fail("households.owner_mpc_wealth", h.owner_mpc_wealth, "a share above 0 and at most 1 (owners' wealth starts at its stock norm)");
+    }
+    unit("households.owner_bond_share", h.owner_bond_share)?;
     unit("households.chat_adoption_initial", h.chat_adoption_initial)?;
     range("households.chat_bass_p", h.chat_bass_p, 0.0, 12.0)?;
     range("households.chat_bass_q", h.chat_bass_q, 0.0, 12.0)?;
     unit("households.on_device_paid_substitution", h.on_device_paid_substitution)?;
+    if !(h.consumption_elasticity > 0.0 && h.consumption_elasticity <= 5.0) {
+        return fail("households.consumption_elasticity", h.consumption_elasticity, "a number above 0 and at most 5");
+    }
 
     let g = &c.government;
     range("government.income_tax", g.income_tax, 0.0, 0.9)?;
@@ -220,6 +228,61 @@ pub(crate) fn check(c: &Config) -> Check {
     range("government.basic_income_usd_month", g.basic_income_usd_month, 0.0, 100_000.0)?;
     unit("government.retraining_subsidy", g.retraining_subsidy)?;
     unit("government.spending_smoothing", g.spending_smoothing)?;
+    range("government.debt_response", g.debt_response, 0.0, 1.0)?;
+    range("government.potential_growth", g.potential_growth, -0.1, 0.2)?;
+
+    let k = &c.capital;
+    range("capital.depreciation", k.depreciation, 0.0, 1.0)?;
+    if !(k.normal_utilisation > 0.0 && k.normal_utilisation <= 1.0) {
+        return fail("capital.normal_utilisation", k.normal_utilisation, "a share above 0 and at most 1");
+    }
+    unit("capital.adjustment_speed", k.adjustment_speed)?;
+    range("capital.profit_response", k.profit_response, 0.0, 10.0)?;
+    range("capital.user_cost_elasticity", k.user_cost_elasticity, 0.0, 5.0)?;
+    range("capital.building_cost_usd_per_mw", k.building_cost_usd_per_mw, 0.0, 1.0e9)?;
+    range("capital.building_life_years", k.building_life_years, 0.5, 100.0)?;
+
+    let st = &c.staff;
+    range("staff.provider_per_musd", st.provider_per_musd, 0.0, 100.0)?;
+    range("staff.chips_per_musd", st.chips_per_musd, 0.0, 100.0)?;
+    range("staff.energy_per_musd", st.energy_per_musd, 0.0, 100.0)?;
+
+    let fi = &c.finance;
+    range("finance.loan_spread", fi.loan_spread, 0.0, 0.5)?;
+    range("finance.loan_risk_premium", fi.loan_risk_premium, 0.0, 0.5)?;
+    range("finance.deposit_spread", fi.deposit_spread, 0.0, 0.5)?;
+    if !(fi.max_debt_to_sales > 0.0 && fi.max_debt_to_sales <= 20.0) {
+        return fail("finance.max_debt_to_sales", fi.max_debt_to_sales, "years of sales above 0 and at most 20");
+    }
+    if !(1..=600).contains(&fi.loan_months) {
+        return fail("finance.loan_months", fi.loan_months, "1 to 600 months");
+    }
+    if !(fi.capital_requirement > 0.0 && fi.capital_requirement <= 1.0) {
+        return fail("finance.capital_requirement", fi.capital_requirement, "a share above 0 and at most 1");
+    }
+    unit("finance.bank_payout", fi.bank_payout)?;
+    unit("finance.reserve_ratio", fi.reserve_ratio)?;
+    range("finance.initial_firm_debt_to_gdp", fi.initial_firm_debt_to_gdp, 0.0, 5.0)?;
+    if !(fi.bank_equity_to_assets > 0.0 && fi.bank_equity_to_assets < 1.0) {
+        return fail("finance.bank_equity_to_assets", fi.bank_equity_to_assets, "a share above 0 and below 1");
+    }
+
+    let cb = &c.central_bank;
+    range("central_bank.initial_rate", cb.initial_rate, -0.1, 0.5)?;
+    range("central_bank.initial_inflation", cb.initial_inflation, -0.5, 1.0)?;
+    range("central_bank.inflation_target", cb.inflation_target, -0.1, 0.5)?;
+    range("central_bank.neutral_real_rate", cb.neutral_real_rate, -0.1, 0.2)?;
+    range("central_bank.inflation_response", cb.inflation_response, 0.0, 10.0)?;
+    range("central_bank.unemployment_response", cb.unemployment_response, 0.0, 10.0)?;
+    if !(0.0..1.0).contains(&cb.smoothing) || !cb.smoothing.is_finite() {
+        return fail("central_bank.smoothing", cb.smoothing, "a weight from 0 up to but not including 1");
+    }
+    range("central_bank.lower_bound", cb.lower_bound, -0.1, 0.5)?;
+    if cb.initial_rate < cb.lower_bound {
+        return fail("central_bank.initial_rate", cb.initial_rate, "at least central_bank.lower_bound");
+    }
+    range("central_bank.advance_penalty", cb.advance_penalty, 0.0, 0.5)?;
+    unit("central_bank.expectations_anchor", cb.expectations_anchor)?;
 
     if c.providers.is_empty() || c.providers.len() > 16 {
         return fail("providers", c.providers.len(), "1 to 16 [[providers]] tables");

@@ -9,6 +9,7 @@ use serde::Deserialize;
 const OCCUPATIONS_CSV: &str = include_str!("../data/occupation_ai_exposure_oes2021.csv");
 const ELECTRICITY_CSV: &str = include_str!("../data/electricity_prices_industrial_us_states.csv");
 const INDUSTRY_CSV: &str = include_str!("../data/felten_aiie_by_industry_naics4.csv");
+const SECTOR_OCCUPATIONS_CSV: &str = include_str!("../data/oews_natsector_occ_2022.csv");
 
 /// One BLS OES occupation with its LLM exposure (Eloundou et al. 2024).
 #[derive(Debug, Clone, PartialEq)]
@@ -162,6 +163,47 @@ pub fn sectors() -> Vec<Sector> {
     acc.into_iter().map(|(naics, s, n)| Sector { naics, lm_aiie: s / n as f64 }).collect()
 }
 
+/// One industry sector's employment by occupation (BLS OEWS May 2022 national industry-sector
+/// estimates). NAICS codes as BLS stores them: 31 = 31-33, 44 = 44-45, 48 = 48-49,
+/// 99 = federal, state and local government except state and local schools and hospitals.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectorMix {
+    /// NAICS sector code.
+    pub naics: String,
+    /// Sector title.
+    pub title: String,
+    /// Total employment of the sector, persons (BLS's all-occupations row).
+    pub employment: f64,
+    /// Employment by SOC code, persons; suppressed cells are left out.
+    pub occupations: Vec<(String, f64)>,
+}
+
+#[derive(Deserialize)]
+struct SectorOccRow {
+    naics: String,
+    naics_title: String,
+    occ_code: String,
+    tot_emp: Option<f64>,
+}
+
+/// The 20 sectors of the OEWS industry-sector table in file order, each with its occupation mix.
+pub fn sector_occupations() -> Vec<SectorMix> {
+    let mut out: Vec<SectorMix> = Vec::new();
+    for r in csv::Reader::from_reader(SECTOR_OCCUPATIONS_CSV.as_bytes()).deserialize::<SectorOccRow>() {
+        let r = r.expect("shipped sector-occupation data parses");
+        if out.last().is_none_or(|s| s.naics != r.naics) {
+            out.push(SectorMix { naics: r.naics.clone(), title: r.naics_title.clone(), employment: 0.0, occupations: Vec::new() });
+        }
+        let s = out.last_mut().expect("just pushed");
+        match (r.occ_code.as_str(), r.tot_emp) {
+            ("00-0000", Some(e)) => s.employment = e,
+            (_, Some(e)) if e > 0.0 => s.occupations.push((r.occ_code, e)),
+            _ => {}
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +235,19 @@ mod tests {
         let p = state_electricity_prices();
         assert!(p.len() >= 50 && p.len() <= 52, "{}", p.len());
         assert!(p.iter().all(|s| s.usd_kwh > 0.03 && s.usd_kwh < 0.5));
+    }
+
+    #[test]
+    fn sector_mixes_cover_the_oes_industries() {
+        let s = sector_occupations();
+        assert_eq!(s.len(), 20);
+        let total: f64 = s.iter().map(|x| x.employment).sum();
+        assert!((total - 147.9e6).abs() < 1.0e6, "{total}");
+        for x in &s {
+            let listed: f64 = x.occupations.iter().map(|o| o.1).sum();
+            assert!(listed <= x.employment * 1.001 && listed > 0.9 * x.employment, "{} {listed}", x.naics);
+        }
+        assert!(s.iter().any(|x| x.naics == "99") && s.iter().any(|x| x.naics == "51"));
     }
 
     #[test]

@@ -85,11 +85,71 @@ pub struct Pay {
     pub income: i64,
 }
 
-/// A client firm (one agent stands for `weight` firms of its kind).
+/// The markets firms sell in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum Market {
+    /// Knowledge-intensive services: NAICS 51, 52, 54, 55 (Eurostat's KIS), the sectors whose
+    /// occupations are most exposed to LLMs.
+    Knowledge = 0,
+    /// In-person services and goods: every other private sector except 23 and 31-33.
+    InPerson = 1,
+    /// Capital goods: construction and manufacturing (NAICS 23, 31-33), sold to firms and providers.
+    CapitalGoods = 2,
+}
+
+/// Number of markets.
+pub const MARKETS: usize = 3;
+/// Market names in index order, as written in outputs.
+pub const MARKET_NAMES: [&str; MARKETS] = ["knowledge_services", "in_person_and_goods", "capital_goods"];
+/// The markets households and government buy in.
+pub const CONSUMPTION_MARKETS: [Market; 2] = [Market::Knowledge, Market::InPerson];
+
+impl Market {
+    /// Every market in index order.
+    pub const ALL: [Market; MARKETS] = [Market::Knowledge, Market::InPerson, Market::CapitalGoods];
+
+    /// The market of an OEWS sector (NAICS code as BLS stores it), or None for government (99).
+    pub fn of_sector(naics: &str) -> Option<Market> {
+        match naics {
+            "99" => None,
+            "51" | "52" | "54" | "55" => Some(Market::Knowledge),
+            "23" | "31" => Some(Market::CapitalGoods),
+            _ => Some(Market::InPerson),
+        }
+    }
+}
+
+/// Institutions whose staff are hired from the same labour market as firms' workers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Employer {
+    /// An AI provider (its index): research, engineering, datacenter operations.
+    Provider(u8),
+    /// Chip vendors.
+    Chips,
+    /// The energy sector serving datacenters.
+    Energy,
+    /// Federal, state and local government (OEWS sector 99).
+    Government,
+}
+
+/// What an employer agent is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// A firm agent that produces and sells in a market.
+    Goods(Market),
+    /// The staff of an institution, paid by it; it produces nothing it sells itself.
+    Staff(Employer),
+}
+
+/// An employer agent: a client firm (one agent stands for `weight` firms of its kind), or
+/// the staff of an institution (`Role::Staff`), which uses only the labour-market fields.
 #[derive(Component, Debug, Clone, PartialEq)]
 pub struct Firm {
-    /// Stable id, 0..firms.
+    /// Stable id: goods firms 0..firms, then the institutions' staff.
     pub id: u32,
+    /// Goods firm in a market, or an institution's staff.
+    pub role: Role,
     /// Index into the sector table.
     pub sector: u16,
     /// Adoption speed multiplier from the sector's LM-AIIE.
@@ -132,10 +192,38 @@ pub struct Firm {
     pub wage_bill: i64,
     /// AI bill this month incl. compute tax, cents.
     pub ai_bill: i64,
-    /// Pre-tax profit this month, cents.
+    /// Pre-tax profit this month (after interest), cents.
     pub profit: i64,
-    /// Deposits, cents.
+    /// Deposits, cents (negative within a month: an overdraft, turned into a loan or written off).
     pub deposits: i64,
+    /// Bank loans, cents.
+    pub loans: i64,
+    /// Net interest paid this month (loan interest less deposit interest), cents.
+    pub interest: i64,
+    /// Loan rate this month, per year.
+    pub loan_rate: f64,
+    /// Share of its market's sales last month.
+    pub market_share: f64,
+    /// Smoothed monthly sales, cents (the base of the credit limit).
+    pub sales_trend: f64,
+    /// Capital goods in use, units at start prices (consumption-market firms; capital-goods
+    /// firms and staff use none).
+    pub capital: f64,
+    /// Capital goods ordered this month, units.
+    pub investment_order: f64,
+    /// Capital goods delivered this month, units.
+    pub investment: f64,
+    /// Investment spending this month, cents.
+    pub investment_spending: i64,
+    /// Depreciation this month at replacement cost, cents.
+    pub depreciation: i64,
+    /// Smoothed monthly profit after interest and depreciation, cents.
+    pub profit_trend: f64,
+    /// Profit rate (per year, on capital at replacement cost) at which the firm is content
+    /// with its capital: its rate at start (the market's for a firm that had no workers).
+    pub normal_profit_rate: f64,
+    /// Staff wanted by an institution (persons); unused by goods firms.
+    pub staff_target: f64,
     /// Set when the firm failed this month; its workers are laid off.
     pub failed: bool,
     /// Months since entry.
@@ -263,6 +351,20 @@ pub struct Provider {
     pub capital_raised: i64,
     /// Deposits, cents.
     pub deposits: i64,
+    /// Bank loans, cents.
+    pub loans: i64,
+    /// Net interest paid this month, cents.
+    pub interest: i64,
+    /// Gross wages of its staff this month, cents.
+    pub staff_cost: i64,
+    /// Datacenter buildings and power equipment in use, units of capital goods at start prices.
+    pub buildings: f64,
+    /// Buildings ordered and not yet delivered, units.
+    pub building_backlog: f64,
+    /// Building depreciation this month at replacement cost, USD.
+    pub building_depreciation: f64,
+    /// Spending on buildings this month, cents.
+    pub building_spending: i64,
     /// Smoothed inference demand, FLOP per month.
     pub expected_demand_flop: f64,
     /// Smoothed monthly growth of inference demand.

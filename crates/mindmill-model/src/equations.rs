@@ -44,10 +44,40 @@ pub fn monthly_efficiency_gain(growth_per_year: f64, halflife_years: f64, tick: 
     (growth_per_year.ln() * 0.5f64.powf(t / halflife_years) / 12.0).exp()
 }
 
-/// K+S wage rule (Dosi et al. 2017): w_t = w_{t-1} (1 + psi1 dCPI + psi2 dA + psi3 dlnU).
+/// Wage rule, monthly: the K+S rule (Dosi et al. 2017) indexed to expected inflation, with a
+/// wage Phillips curve in the level of unemployment (Gali 2011):
+/// w_t = w_{t-1} (1 + psi1 pi^e + psi2 g_A - slope/12 (u - u*)).
 #[inline]
-pub fn wage_rule(w: f64, inflation: f64, productivity_growth: f64, dlog_unemployment: f64, psi: [f64; 3]) -> f64 {
-    w * (1.0 + psi[0] * inflation + psi[1] * productivity_growth + psi[2] * dlog_unemployment)
+pub fn wage_rule(w: f64, expected_inflation: f64, productivity_growth: f64, unemployment_gap: f64, psi: [f64; 3]) -> f64 {
+    w * (1.0 + psi[0] * expected_inflation + psi[1] * productivity_growth - psi[2] / 12.0 * unemployment_gap)
+}
+
+/// Policy rate for next month (Taylor 1993, with interest-rate smoothing as in Clarida, Gali
+/// & Gertler 2000 and a lower bound): i* = r* + pi* + a_pi (pi - pi*) + a_u (u* - u);
+/// i = max(lower bound, rho i_{t-1} + (1 - rho) i*).
+pub fn taylor_rate(
+    last: f64,
+    inflation: f64,
+    unemployment: f64,
+    cb: &mindmill_config::CentralBankConfig,
+    natural_unemployment: f64,
+) -> f64 {
+    let target = cb.neutral_real_rate
+        + cb.inflation_target
+        + cb.inflation_response * (inflation - cb.inflation_target)
+        + cb.unemployment_response * (natural_unemployment - unemployment);
+    (cb.smoothing * last + (1.0 - cb.smoothing) * target).max(cb.lower_bound)
+}
+
+/// Markup rule of the Keynes+Schumpeter model (Dosi, Fagiolo & Roventini 2010, eq. 9):
+/// mu_t = mu_{t-1} (1 + upsilon (s_{t-1} - s_{t-2}) / s_{t-2}), within bounds. Firms that gain
+/// market share raise their markup, firms that lose it cut theirs.
+#[inline]
+pub fn markup_from_share(markup: f64, share: f64, share_before: f64, upsilon: f64, lo: f64, hi: f64) -> f64 {
+    if share_before <= 0.0 || share <= 0.0 {
+        return markup.clamp(lo, hi);
+    }
+    (markup * (1.0 + upsilon * (share / share_before - 1.0))).clamp(lo, hi)
 }
 
 /// Compute-cost ceiling (Restrepo): a job whose tasks are a share `a` automatable at
@@ -125,6 +155,37 @@ mod tests {
     fn on_device_starts_at_initial_and_saturates() {
         assert!((on_device_share(0.02, 0.4, 6.0, 0.8, 0.0) - 0.02).abs() < 1e-12);
         assert!(on_device_share(0.02, 0.4, 6.0, 0.8, 30.0) > 0.39);
+    }
+
+    #[test]
+    fn taylor_rule_leans_against_inflation_and_unemployment() {
+        let cb = mindmill_config::Config::baseline().central_bank;
+        let neutral = cb.neutral_real_rate + cb.inflation_target;
+        // At target and at the natural rate the rule converges to the neutral nominal rate.
+        let mut i = 0.05;
+        for _ in 0..600 {
+            i = taylor_rate(i, cb.inflation_target, 0.044, &cb, 0.044);
+        }
+        assert!((i - neutral).abs() < 1e-9);
+        assert!(taylor_rate(neutral, 0.05, 0.044, &cb, 0.044) > neutral);
+        assert!(taylor_rate(neutral, 0.02, 0.10, &cb, 0.044) < neutral);
+        assert_eq!(taylor_rate(0.0, -0.05, 0.2, &cb, 0.044), cb.lower_bound);
+    }
+
+    #[test]
+    fn markups_follow_market_share() {
+        assert!(markup_from_share(0.5, 0.011, 0.010, 0.04, 0.1, 1.5) > 0.5);
+        assert!(markup_from_share(0.5, 0.009, 0.010, 0.04, 0.1, 1.5) < 0.5);
+        assert_eq!(markup_from_share(0.5, 0.01, 0.0, 0.04, 0.1, 1.5), 0.5);
+        assert_eq!(markup_from_share(1.49, 1.0, 0.01, 0.04, 0.1, 1.5), 1.5);
+    }
+
+    #[test]
+    fn wages_fall_with_unemployment_above_the_natural_rate() {
+        let w0 = wage_rule(1000.0, 0.0, 0.0, 0.0, [1.0, 1.0, 0.5]);
+        assert_eq!(w0, 1000.0);
+        assert!(wage_rule(1000.0, 0.0, 0.0, 0.05, [1.0, 1.0, 0.5]) < 1000.0);
+        assert!(wage_rule(1000.0, 0.002, 0.0, 0.0, [1.0, 1.0, 0.5]) > 1000.0);
     }
 
     #[test]

@@ -27,7 +27,7 @@ pub use output::{Table, Values};
 pub use schedule::{PHASE_NAMES, PhaseClock, SYSTEM_NAMES, TickSystems};
 
 /// Version of the output schema; bump when a column changes meaning or name.
-pub const SCHEMA_VERSION: &str = "1";
+pub const SCHEMA_VERSION: &str = "2";
 
 /// One run: the World and its schedule.
 pub struct Simulation {
@@ -90,7 +90,18 @@ impl Simulation {
     /// The output tables so far.
     pub fn tables(&self) -> Vec<&Table> {
         let r = self.world.resource::<resources::Recorder>();
-        vec![&r.aggregates, &r.tiers, &r.providers, &r.datacenters, &r.occupations, &r.workers_sample, &r.firms]
+        vec![
+            &r.aggregates,
+            &r.tiers,
+            &r.providers,
+            &r.datacenters,
+            &r.occupations,
+            &r.workers_sample,
+            &r.firms,
+            &r.markets,
+            &r.transactions,
+            &r.balance_sheet,
+        ]
     }
 
     /// Frees the workers' and firms' state once a run is over, keeping the output tables,

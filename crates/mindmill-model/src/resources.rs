@@ -57,6 +57,53 @@ pub struct Setup {
     pub state_prices: Vec<f64>,
     /// Worker ids written to the sample table, sorted.
     pub sample_ids: Vec<u32>,
+    /// Employer agents: the goods firms (ids 0..firms), then the staff of each provider,
+    /// the chip vendors, the energy sector and government.
+    pub employers: u32,
+    /// Goods firms' ids by market.
+    pub market_firms: [Vec<u32>; crate::components::MARKETS],
+    /// Capital per unit of monthly output at normal utilisation, months (set at start, 5.5).
+    pub capital_per_output: f64,
+    /// Firms' profit rate at start, per year on capital at replacement cost: the normal rate
+    /// of the investment rule.
+    pub normal_profit_rate: f64,
+    /// Spending shares of the consumption markets (knowledge, in-person) at start prices:
+    /// the CES weights of households and the shares of government purchases.
+    pub consumption_weights: [f64; 2],
+    /// Public employment, persons: government keeps its start headcount.
+    pub government_staff: f64,
+    /// Banks' equity per dollar of loans at start: the ratio they keep by retaining profit.
+    pub bank_capital_ratio: f64,
+    /// Real policy rate at start (policy rate less expected inflation), per year: the
+    /// reference of the user cost of capital in the investment rule.
+    pub start_real_rate: f64,
+}
+
+impl Setup {
+    /// The institution whose staff is the `j`-th staff employer.
+    pub fn staff_employer(&self, j: usize) -> crate::components::Employer {
+        use crate::components::Employer::*;
+        let np = self.config.providers.len();
+        match j {
+            j if j < np => Provider(j as u8),
+            j if j == np => Chips,
+            j if j == np + 1 => Energy,
+            _ => Government,
+        }
+    }
+
+    /// Employer id of an institution's staff.
+    pub fn staff_id(&self, e: crate::components::Employer) -> u32 {
+        use crate::components::Employer::*;
+        let np = self.config.providers.len() as u32;
+        self.config.run.firms
+            + match e {
+                Provider(p) => p as u32,
+                Chips => np,
+                Energy => np + 1,
+                Government => np + 2,
+            }
+    }
 }
 
 /// Scenario state that events change.
@@ -164,8 +211,14 @@ pub struct Labour {
 /// Macro aggregates carried between ticks.
 #[derive(Resource, Debug, Clone, PartialEq, Default)]
 pub struct Macro {
-    /// Consumer price index (1 at start).
+    /// Consumer price index (1 at start): the consumption markets' unit value.
     pub cpi: f64,
+    /// Price index of each market last month (sales / units sold; 1 at start).
+    pub price_index: [f64; crate::components::MARKETS],
+    /// Spending each market was asked for this month, USD.
+    pub market_demand: [f64; crate::components::MARKETS],
+    /// Smoothed excess demand by market: unplaced demand over placed demand.
+    pub excess_demand: [f64; crate::components::MARKETS],
     /// Monthly CPI inflation, smoothed.
     pub inflation: f64,
     /// Real output per employed worker (index), this month.
@@ -190,7 +243,9 @@ pub struct Macro {
 pub struct Institutions {
     /// Capital owners' deposits.
     pub owners: i64,
-    /// Owners' income this month (dividends), cents.
+    /// Capital owners' bank loans (their overdrafts, converted at the end of a month).
+    pub owner_loans: i64,
+    /// Owners' income this month (dividends and net interest), cents.
     pub owner_income: i64,
     /// Owners' income last month, cents (their consumption base).
     pub owner_income_last: i64,
@@ -202,7 +257,15 @@ pub struct Institutions {
     pub energy: i64,
     /// Energy sales this month, cents.
     pub energy_sales: i64,
-    /// Government deposits (negative = public debt).
+    /// Smoothed monthly chip sales, cents (the base of chip vendors' staff).
+    pub chip_sales_trend: f64,
+    /// Smoothed monthly energy sales, cents (the base of the energy sector's staff).
+    pub energy_sales_trend: f64,
+    /// Equity owners put into chip vendors and the energy sector this month to cover wages
+    /// their sales did not, cents.
+    pub rent_equity: i64,
+    /// The government's account at the central bank; brought back to zero each month by
+    /// selling or redeeming bonds (`Finance::bonds` is the debt).
     pub government: i64,
     /// Taxes collected this month by kind: income, profit, compute.
     pub taxes: [i64; 3],
@@ -210,6 +273,8 @@ pub struct Institutions {
     pub transfers: [i64; 3],
     /// Profit tax paid by client firms this month, cents.
     pub firm_profit_tax: i64,
+    /// Profit tax paid by providers this month, cents.
+    pub provider_tax: i64,
     /// Profit tax paid by chip vendors this month, cents.
     pub chip_tax: i64,
     /// Profit tax paid by the energy sector this month, cents.
@@ -224,16 +289,103 @@ pub struct Institutions {
     pub retraining_spending: i64,
 }
 
+/// Rates, the banking sector's and central bank's balance sheets, government debt and this
+/// month's financial flows. Money in cents; rates per year.
+#[derive(Resource, Debug, Clone, PartialEq, Default)]
+pub struct Finance {
+    /// Policy rate set by the central bank (for this month).
+    pub policy_rate: f64,
+    /// Rate paid on deposits.
+    pub deposit_rate: f64,
+    /// Rate paid on government bonds.
+    pub bond_rate: f64,
+    /// Rate on central-bank advances.
+    pub advance_rate: f64,
+    /// Expected inflation, per year (wage setters).
+    pub expected_inflation: f64,
+    /// CPI inflation over the last 12 months.
+    pub inflation_12m: f64,
+    /// CPI of each of the last 12 months (slot tick % 12 holds the CPI of tick - 12 until updated).
+    pub cpi_ring: [f64; 12],
+    /// The banks' loan book.
+    pub bank_loans: i64,
+    /// Government bonds held by banks.
+    pub bank_bonds: i64,
+    /// Banks' reserves at the central bank.
+    pub reserves: i64,
+    /// Central-bank advances to banks.
+    pub advances: i64,
+    /// Government bonds outstanding.
+    pub bonds: i64,
+    /// Bonds held by owners.
+    pub owner_bonds: i64,
+    /// Bonds held by the central bank.
+    pub cb_bonds: i64,
+    /// Smoothed nominal GDP, USD per month (the base of the debt ratio).
+    pub gdp_trend: f64,
+    /// Potential GDP at start prices, USD per month at start (GDP at start).
+    pub potential_gdp: f64,
+    /// Government purchases / potential GDP at the start debt ratio.
+    pub purchases_share: f64,
+    /// Government's net interest at start, USD per month at start prices: with purchases it
+    /// makes the real budget the fiscal rule holds.
+    pub interest_anchor: f64,
+    /// Debt / annual GDP at start (the fiscal rule's anchor).
+    pub debt_target: f64,
+    /// Interest paid on loans this month, by firms, providers and owners.
+    pub loan_interest: [i64; 3],
+    /// Interest paid on deposits this month.
+    pub deposit_interest: i64,
+    /// Interest the government paid on its bonds this month.
+    pub bond_interest: i64,
+    /// New loans this month.
+    pub new_loans: i64,
+    /// Loans repaid this month.
+    pub repayments: i64,
+    /// Loans written off this month.
+    pub write_offs: i64,
+    /// Firms restructured this month (agents).
+    pub bankruptcies: u32,
+    /// Credit requested by firms this month and not granted (the bank's capital bound or the
+    /// firms' debt limits).
+    pub credit_refused: i64,
+    /// Banks' profit before tax this month.
+    pub bank_profit: i64,
+    /// Banks' dividends this month.
+    pub bank_dividends: i64,
+    /// Equity put into banks this month to restore the capital requirement.
+    pub bank_recapitalisation: i64,
+    /// The central bank's profit remitted to government this month.
+    pub remittance: i64,
+}
+
 /// This tick's national, Marxian and surplus accounts (USD per month, national).
 #[derive(Resource, Debug, Clone, PartialEq, Default)]
 pub struct Accounts {
     /// Gross value added (GDP at market prices).
     pub gdp: f64,
-    /// Gross wages (v).
+    /// Gross wages of every employer (v).
     pub wages: f64,
-    /// Constant capital used up (c): AI services bought, energy, depreciation.
+    /// Government's wage bill (its own output).
+    pub public_wages: f64,
+    /// Wage bill of AI providers, chip vendors and the energy sector.
+    pub ai_stack_wages: f64,
+    /// Government consumption: purchases of goods and services plus public wages.
+    pub government_consumption: f64,
+    /// Firms' capital goods at replacement cost, USD.
+    pub capital_firms: f64,
+    /// Datacenter GPUs at today's price per FLOP/s, USD.
+    pub capital_gpus: f64,
+    /// Datacenter buildings and power equipment at replacement cost, USD.
+    pub capital_buildings: f64,
+    /// Constant capital advanced C: the three stocks above plus one month of AI services and energy, USD.
+    pub constant_capital_stock: f64,
+    /// Variable capital advanced V: one month's wage bill, USD.
+    pub variable_capital_stock: f64,
+    /// Constant capital used up (c): AI services bought, energy, depreciation of GPUs,
+    /// buildings and firms' capital.
     pub constant_capital: f64,
-    /// Depreciation of GPUs.
+    /// Depreciation of firms' capital, GPUs and datacenter buildings.
     pub depreciation: f64,
     /// Surplus value s = GDP - depreciation - v.
     pub surplus: f64,
@@ -247,16 +399,22 @@ pub struct Accounts {
     pub energy_rents: f64,
     /// Government: profit and compute taxes.
     pub taxes: f64,
+    /// Finance: net interest paid by firms and providers.
+    pub net_interest: f64,
     /// Buyers' gain from prices below their start level, USD.
     pub price_gain: f64,
     /// Household and government final consumption of goods.
     pub consumption: f64,
-    /// Investment (GPU purchases).
+    /// Investment: capital goods (firms' and providers' buildings) and GPUs.
     pub investment: f64,
     /// AI services bought by firms (ex tax).
     pub ai_intermediate: f64,
     /// Consumer subscriptions (ex tax).
     pub subscriptions: f64,
+    /// Every sector's holdings of every instrument at the end of the tick, cents.
+    pub balance_sheet: crate::accounts::Holdings,
+    /// The same at the end of the previous tick.
+    pub previous_balance_sheet: crate::accounts::Holdings,
 }
 
 /// Scratch per firm, per tier, filled by tallies over workers. Indexed by firm id.
@@ -306,6 +464,12 @@ pub struct Recorder {
     pub firms: Table,
     /// Tick x sampled worker.
     pub workers_sample: Table,
+    /// Tick x market.
+    pub markets: Table,
+    /// Tick x flow x sector: the transaction-flow matrix.
+    pub transactions: Table,
+    /// Tick x instrument x sector: the balance-sheet matrix.
+    pub balance_sheet: Table,
 }
 
 impl Default for Recorder {
@@ -318,6 +482,9 @@ impl Default for Recorder {
             occupations: Table::new("occupations"),
             firms: Table::new("firms"),
             workers_sample: Table::new("workers_sample"),
+            markets: Table::new("markets"),
+            transactions: Table::new("transactions"),
+            balance_sheet: Table::new("balance_sheet"),
         }
     }
 }

@@ -31,6 +31,8 @@ pub enum Stream {
     Subscription = 10,
     /// Fixed sample of recorded workers.
     Sample = 11,
+    /// Rounding of fractional vacancies.
+    Vacancies = 12,
 }
 
 #[inline]

@@ -1,43 +1,95 @@
 //! The tick schedule: every system in the order a month runs them (ODD section 3).
-//! The whole chain is explicit, so the order never depends on the executor; systems
-//! parallelise inside themselves over agents.
+//! The table below is the one definition of the phases, their systems and their order;
+//! the phase enum, the name tables and the schedule are all generated from it. The whole
+//! chain is explicit, so the order never depends on the executor; systems parallelise
+//! inside themselves over agents.
 
 use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::systems::{
-    accounting, adoption, datacenters, events, goods, government, investment, pricing, record, technology, wages,
-    workers,
+    accounting, adoption, central_bank, datacenters, events, finance, goods, government, investment, markets, pricing, record,
+    technology, wages, workers,
 };
 
-/// The phases of a tick, in order. Tests may add systems between phases.
-#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum TickSystems {
-    /// 1. Scheduled scenario shocks.
-    Events,
-    /// 2. Hardware, algorithms, capability.
-    Technology,
-    /// 3. Datacenter capacity, power, depreciation.
-    Datacenters,
-    /// 4. AI prices.
-    Pricing,
-    /// 5. Automation adoption and AI load.
-    Adoption,
-    /// 6. Labour market.
-    LabourMarket,
-    /// 7. Wages.
-    Wages,
-    /// 8. Production and goods market.
-    Goods,
-    /// 9. AI demand and datacenter investment.
-    Investment,
-    /// 10. Government.
-    Government,
-    /// 11. Stock-flow check and accounts.
-    Accounting,
-    /// 12. Output rows.
-    Record,
+/// Expands the schedule table into [`TickSystems`], [`PHASE_NAMES`], [`SYSTEM_NAMES`] and
+/// the function that adds every system to a schedule in table order.
+macro_rules! tick_table {
+    ($( $(#[$doc:meta])* $phase:ident $label:literal [ $( $module:ident :: $system:ident ),* $(,)? ] )*) => {
+        /// The phases of a tick, in order. Tests may add systems between phases.
+        #[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum TickSystems { $( $(#[$doc])* $phase, )* }
+
+        /// Names of the phases, in order.
+        pub const PHASE_NAMES: [&str; PHASES] = [$($label),*];
+
+        /// The phases in order.
+        const PHASE_ORDER: [TickSystems; PHASES] = [$(TickSystems::$phase),*];
+
+        /// Number of phases in a tick.
+        pub const PHASES: usize = [$($label),*].len();
+
+        /// Number of model systems in a tick.
+        pub const SYSTEMS: usize = [$( $( stringify!($system), )* )*].len();
+
+        /// Each system's phase (index into [`PHASE_NAMES`]) and name, in the order a tick runs them.
+        pub const SYSTEM_NAMES: [(usize, &str); SYSTEMS] =
+            [$( $( (TickSystems::$phase as usize, stringify!($system)), )* )*];
+
+        fn add_table(s: &mut Schedule) {
+            let mut i = 0usize;
+            $( $(
+                s.add_systems((mark(i), $module::$system).chain().in_set(Step(i)).in_set(TickSystems::$phase));
+                i += 1;
+            )* )*
+            debug_assert_eq!(i, SYSTEMS);
+        }
+    };
 }
+
+tick_table! {
+    /// Scheduled scenario shocks.
+    Events "events" [events::open_tick, events::apply_events]
+    /// Hardware, algorithms, capability.
+    Technology "technology" [technology::advance_technology]
+    /// Datacenter capacity, power, depreciation.
+    Datacenters "datacenters" [datacenters::update_datacenters]
+    /// AI prices.
+    Pricing "pricing" [pricing::set_ai_prices]
+    /// Automation adoption and AI load.
+    Adoption "adoption" [adoption::adopt_ai, adoption::balance_ai_load]
+    /// Labour market.
+    LabourMarket "labour market" [
+        workers::tally_workforce,
+        workers::plan_labour_demand,
+        workers::separate_workers,
+        workers::match_workers,
+        workers::adopt_tools,
+        workers::recount_workforce,
+    ]
+    /// Wages.
+    Wages "wages" [wages::update_wages, wages::apply_wages]
+    /// Interest on last month's loans, deposits, bonds and reserves.
+    Interest "interest" [finance::pay_interest]
+    /// Production, the markets for goods, services and capital goods.
+    Goods "goods" [goods::pay_wages, goods::produce, markets::sell_goods]
+    /// AI demand and datacenter investment.
+    Investment "investment" [investment::serve_ai, investment::invest_in_datacenters, investment::distribute_rents]
+    /// Repayments, new loans, restructuring; the bank's profit.
+    Credit "credit" [finance::settle_credit, finance::close_bank]
+    /// Government transfers and the fiscal rule.
+    Government "government" [government::run_government]
+    /// Settlement, bond market, reserves, the policy rate.
+    CentralBank "central bank" [central_bank::run_central_bank]
+    /// Stock-flow check and accounts.
+    Accounting "accounting" [accounting::check_accounts]
+    /// Output rows.
+    Record "record" [record::record_tick]
+}
+
+/// One system's place in the total order of a tick.
+#[derive(SystemSet, Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Step(usize);
 
 /// Wall-clock time spent in each system, accumulated over ticks when this resource is in
 /// the World (benchmarks insert it; normal runs do not, and nothing else reads it).
@@ -51,45 +103,14 @@ pub struct PhaseClock {
 
 impl PhaseClock {
     /// Seconds per phase, in [`TickSystems`] order.
-    pub fn phase_seconds(&self) -> [f64; 12] {
-        let mut out = [0.0; 12];
+    pub fn phase_seconds(&self) -> [f64; PHASES] {
+        let mut out = [0.0; PHASES];
         for (s, (phase, _)) in self.seconds.iter().zip(SYSTEM_NAMES) {
             out[phase] += s;
         }
         out
     }
 }
-
-/// Number of model systems in a tick.
-pub const SYSTEMS: usize = 24;
-
-/// Each system's phase (index into [`PHASE_NAMES`]) and name, in the order a tick runs them.
-pub const SYSTEM_NAMES: [(usize, &str); SYSTEMS] = [
-    (0, "open_tick"),
-    (0, "apply_events"),
-    (1, "advance_technology"),
-    (2, "update_datacenters"),
-    (3, "set_ai_prices"),
-    (4, "adopt_ai"),
-    (4, "balance_ai_load"),
-    (5, "tally_workforce"),
-    (5, "plan_labour_demand"),
-    (5, "separate_workers"),
-    (5, "match_workers"),
-    (5, "adopt_tools"),
-    (5, "recount_workforce"),
-    (6, "update_wages"),
-    (6, "apply_wages"),
-    (7, "pay_wages"),
-    (7, "produce"),
-    (7, "sell_goods"),
-    (8, "serve_ai"),
-    (8, "invest_in_datacenters"),
-    (8, "distribute_rents"),
-    (9, "run_government"),
-    (10, "check_accounts"),
-    (11, "record_tick"),
-];
 
 /// A system that closes the running system's timer and opens system `next` (SYSTEMS = none).
 fn mark(next: usize) -> impl FnMut(Option<ResMut<PhaseClock>>) {
@@ -105,89 +126,35 @@ fn mark(next: usize) -> impl FnMut(Option<ResMut<PhaseClock>>) {
     }
 }
 
-/// Names of the phases, in order.
-pub const PHASE_NAMES: [&str; 12] = [
-    "events",
-    "technology",
-    "datacenters",
-    "pricing",
-    "adoption",
-    "labour market",
-    "wages",
-    "goods",
-    "investment",
-    "government",
-    "accounting",
-    "record",
-];
-
 /// Builds the schedule of one tick.
 pub fn tick_schedule() -> Schedule {
     let mut s = Schedule::default();
     s.set_build_settings(ScheduleBuildSettings { ambiguity_detection: LogLevel::Error, ..Default::default() });
-    s.configure_sets(
-        (
-            TickSystems::Events,
-            TickSystems::Technology,
-            TickSystems::Datacenters,
-            TickSystems::Pricing,
-            TickSystems::Adoption,
-            TickSystems::LabourMarket,
-            TickSystems::Wages,
-            TickSystems::Goods,
-            TickSystems::Investment,
-            TickSystems::Government,
-            TickSystems::Accounting,
-            TickSystems::Record,
-        )
-            .chain(),
-    );
-    // Each system is preceded by a timer mark (a system that reads nothing the model uses).
-    s.add_systems((mark(0), events::open_tick, mark(1), events::apply_events).chain().in_set(TickSystems::Events));
-    s.add_systems((mark(2), technology::advance_technology).chain().in_set(TickSystems::Technology));
-    s.add_systems((mark(3), datacenters::update_datacenters).chain().in_set(TickSystems::Datacenters));
-    s.add_systems((mark(4), pricing::set_ai_prices).chain().in_set(TickSystems::Pricing));
-    s.add_systems(
-        (mark(5), adoption::adopt_ai, mark(6), adoption::balance_ai_load).chain().in_set(TickSystems::Adoption),
-    );
-    s.add_systems(
-        (
-            mark(7),
-            workers::tally_workforce,
-            mark(8),
-            workers::plan_labour_demand,
-            mark(9),
-            workers::separate_workers,
-            mark(10),
-            workers::match_workers,
-            mark(11),
-            workers::adopt_tools,
-            mark(12),
-            workers::recount_workforce,
-        )
-            .chain()
-            .in_set(TickSystems::LabourMarket),
-    );
-    s.add_systems((mark(13), wages::update_wages, mark(14), wages::apply_wages).chain().in_set(TickSystems::Wages));
-    s.add_systems(
-        (mark(15), goods::pay_wages, mark(16), goods::produce, mark(17), goods::sell_goods)
-            .chain()
-            .in_set(TickSystems::Goods),
-    );
-    s.add_systems(
-        (
-            mark(18),
-            investment::serve_ai,
-            mark(19),
-            investment::invest_in_datacenters,
-            mark(20),
-            investment::distribute_rents,
-        )
-            .chain()
-            .in_set(TickSystems::Investment),
-    );
-    s.add_systems((mark(21), government::run_government).chain().in_set(TickSystems::Government));
-    s.add_systems((mark(22), accounting::check_accounts).chain().in_set(TickSystems::Accounting));
-    s.add_systems((mark(23), record::record_tick, mark(SYSTEMS)).chain().in_set(TickSystems::Record));
+    add_table(&mut s);
+    for i in 1..SYSTEMS {
+        s.configure_sets(Step(i).after(Step(i - 1)));
+    }
+    // Phases follow each other as their systems do; the sets let tests insert systems between them.
+    for w in PHASE_ORDER.windows(2) {
+        s.configure_sets(w[1].after(w[0]));
+    }
+    // Each system is preceded by a timer mark; one more closes the last system's timer.
+    s.add_systems(mark(SYSTEMS).after(Step(SYSTEMS - 1)));
     s
+}
+
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn phase_order_matches_the_table() {
+        for (i, p) in PHASE_ORDER.iter().enumerate() {
+            assert_eq!(*p as usize, i);
+        }
+        assert_eq!(SYSTEM_NAMES[0], (0, "open_tick"));
+        assert_eq!(SYSTEM_NAMES[SYSTEMS - 1].1, "record_tick");
+        assert!(SYSTEM_NAMES.windows(2).all(|w| w[0].0 <= w[1].0));
+    }
 }

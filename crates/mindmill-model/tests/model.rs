@@ -34,7 +34,7 @@ fn leak(mut firms: Query<&mut Firm>) {
 #[test]
 fn a_broken_flow_is_caught_with_a_clear_message() {
     let mut sim = Simulation::new(small(1000, 1), 0);
-    sim.schedule_mut().add_systems(leak.after(TickSystems::Government).before(TickSystems::Accounting));
+    sim.schedule_mut().add_systems(leak.after(TickSystems::CentralBank).before(TickSystems::Accounting));
     let e = sim.step().expect_err("the leak must be caught");
     let msg = e.to_string();
     assert!(msg.contains("tick 0"), "{msg}");
@@ -75,7 +75,7 @@ fn default_run_holds_its_accounts_and_starts_calibrated() {
     assert!((0.03..0.07).contains(&u), "start unemployment {u}");
     // The surplus shares split s exactly.
     for t in 0..a.rows() {
-        let sum: f64 = ["firms", "providers", "compute", "energy", "government"]
+        let sum: f64 = ["firms", "providers", "compute", "energy", "government", "finance"]
             .iter()
             .map(|k| a.f64s(&format!("surplus_share_{k}"))[t])
             .sum();

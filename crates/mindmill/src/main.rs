@@ -152,6 +152,28 @@ enum Command {
         #[arg(long, default_value = "outputs/report")]
         out: PathBuf,
     },
+    /// Print a run's transaction-flow and balance-sheet matrices for one month.
+    ///
+    /// Rows are flows (wages, interest, taxes, ...) and changes in financial instruments,
+    /// columns the ten sectors; receipts and sources of funds are positive. Every row and
+    /// every column sums to zero, exactly in cents (the command says so, or exits with 2
+    /// naming the row or column that does not). Both matrices are also written as Parquet
+    /// (one row per matrix row, one column per sector, USD).
+    ///
+    /// Examples:
+    ///   mindmill accounts outputs/baseline-seed42                   # the last month
+    ///   mindmill accounts outputs/baseline-seed42 --month 2030-06 --out outputs/tables
+    #[command(verbatim_doc_comment)]
+    Accounts {
+        /// A run folder (with transactions.parquet and balance_sheet.parquet).
+        dir: PathBuf,
+        /// The month, YYYY-MM. Default: the run's last month.
+        #[arg(long)]
+        month: Option<String>,
+        /// Where to write the two Parquet matrices. Default: DIR/accounts.
+        #[arg(long)]
+        out: Option<PathBuf>,
+    },
     /// Measure speed and memory: time per month by system and phase, worker-months per
     /// second, bytes of state per worker, peak memory and the memory-streaming bound.
     ///
@@ -287,6 +309,7 @@ fn main() -> ExitCode {
             _ => bench_table(&workers, years, &threads, csv.as_deref()),
         },
         Command::Report { dirs, out } => report(&dirs, &out),
+        Command::Accounts { dir, month, out } => accounts(&dir, month.as_deref(), out),
         Command::Sweep(args) => sweep(args),
         Command::Merge { sweep, out } => merge(&sweep, out),
         Command::Analyze { dir, resamples } => analyze(&dir, resamples),
@@ -544,6 +567,25 @@ fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
         out.join("charts").display()
     );
     Ok(ExitCode::SUCCESS)
+}
+
+fn accounts(dir: &Path, month: Option<&str>, out: Option<PathBuf>) -> Result<ExitCode> {
+    let m = mindmill_accounts::month(dir, month)?;
+    print!("{}", m.render());
+    let bad = m.imbalances();
+    let out = out.unwrap_or_else(|| dir.join("accounts"));
+    let metadata = mindmill_export::read_metadata(&dir.join("aggregates.parquet")).unwrap_or_default();
+    let metadata: Vec<(String, String)> = metadata.into_iter().filter(|(k, _)| k != "mindmill.table").collect();
+    let files = mindmill_accounts::write(&m, &out, &metadata)?;
+    for f in &files {
+        println!("wrote {}", f.display());
+    }
+    if bad.is_empty() {
+        println!("every row and column sums to zero (exact, in cents)");
+        Ok(ExitCode::SUCCESS)
+    } else {
+        bail!("the accounts of {} do not balance: {}", m.label, bad.join("; "))
+    }
 }
 
 /// Peak resident memory of this process, MB (Linux /proc; 0 elsewhere).

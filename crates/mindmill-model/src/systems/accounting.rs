@@ -1,19 +1,66 @@
-//! Phase 11, accounting: the stock-flow check, national accounts (value added, labour
-//! share), Marx's accounts (c, v, s) and who captures the surplus.
+//! Accounting: the stock-flow check, the balance sheets, national accounts (value added,
+//! labour share), Marx's accounts (c, v, s) and who captures the surplus.
 
 use bevy_ecs::prelude::*;
 
-use crate::accounts::{AccountingError, Breach, CheckEvery, Ledger, SECTORS, Sector, check_ledger};
-use crate::components::{Datacenter, Firm, NO_FIRM, Provider, Status, WorkerBlock};
-use crate::resources::{Accounts, Calendar, Institutions, Setup};
+use crate::accounts::{AccountingError, Breach, CheckEvery, Holdings, INSTRUMENTS, Instrument, Ledger, SECTORS, Sector, check_ledger};
+use crate::components::{Datacenter, Employer, Firm, Market, NO_FIRM, Provider, Role, Status, WorkerBlock};
+use crate::resources::{Accounts, Calendar, Finance, Institutions, Macro, Setup, Tech};
 use crate::systems::{Counters, count, take};
 
-/// Checks every sector's balance against the ledger and computes the accounts.
+/// Every sector's holdings of every instrument, from the agents' own accounts (assets
+/// positive, liabilities negative). The banks' deposit liability is the sum of everyone's
+/// deposits; every other entry is a state variable of its holder.
+pub fn holdings(
+    workers_deposits: i128,
+    inst: &Institutions,
+    fin: &Finance,
+    firms: impl Iterator<Item = (i64, i64)>,
+    providers: impl Iterator<Item = (i64, i64)>,
+) -> Holdings {
+    use Instrument::*;
+    use Sector::*;
+    let mut h = [[0i128; SECTORS]; INSTRUMENTS];
+    let mut put = |i: Instrument, s: Sector, v: i128| h[i as usize][s as usize] += v;
+    put(Deposits, Workers, workers_deposits);
+    for (d, l) in firms {
+        put(Deposits, Firms, d as i128);
+        put(Loans, Firms, -(l as i128));
+    }
+    for (d, l) in providers {
+        put(Deposits, Providers, d as i128);
+        put(Loans, Providers, -(l as i128));
+    }
+    put(Deposits, Owners, inst.owners as i128);
+    put(Loans, Owners, -(inst.owner_loans as i128));
+    put(Bonds, Owners, fin.owner_bonds as i128);
+    put(Deposits, Chips, inst.chips as i128);
+    put(Deposits, Energy, inst.energy as i128);
+    put(Deposits, Clearing, inst.clearing as i128);
+    put(Loans, Banks, fin.bank_loans as i128);
+    put(Bonds, Banks, fin.bank_bonds as i128);
+    put(Reserves, Banks, fin.reserves as i128);
+    put(Advances, Banks, -(fin.advances as i128));
+    put(Bonds, Government, -(fin.bonds as i128));
+    put(GovernmentAccount, Government, inst.government as i128);
+    put(Bonds, CentralBank, fin.cb_bonds as i128);
+    put(Reserves, CentralBank, -(fin.reserves as i128));
+    put(Advances, CentralBank, fin.advances as i128);
+    put(GovernmentAccount, CentralBank, -(inst.government as i128));
+    let deposits: i128 = h[Deposits as usize].iter().sum();
+    h[Deposits as usize][Banks as usize] = -deposits;
+    h
+}
+
+/// Checks every sector's balance sheet against the ledger and computes the accounts.
 #[allow(clippy::too_many_arguments)]
 pub fn check_accounts(
     setup: Res<Setup>,
     cal: Res<Calendar>,
     inst: Res<Institutions>,
+    fin: Res<Finance>,
+    macro_: Res<Macro>,
+    tech: Res<Tech>,
     mut ledger: ResMut<Ledger>,
     mut breach: ResMut<Breach>,
     mut acc: ResMut<Accounts>,
@@ -25,73 +72,122 @@ pub fn check_accounts(
     providers: Query<&Provider>,
     sites: Query<&Datacenter>,
 ) {
-    let mut balances = [0i128; SECTORS];
     let local = &*parts;
     workers.par_iter().for_each(|b| count(local, [b.pays.iter().map(|p| p.deposits as i128).sum()]));
-    balances[Sector::Workers as usize] = take(&mut parts)[0] * setup.weight as i128;
-    balances[Sector::Firms as usize] = firms.iter().map(|f| f.deposits as i128).sum();
-    balances[Sector::Providers as usize] = providers.iter().map(|p| p.deposits as i128).sum();
-    balances[Sector::Owners as usize] = inst.owners as i128;
-    balances[Sector::Chips as usize] = inst.chips as i128;
-    balances[Sector::Energy as usize] = inst.energy as i128;
-    balances[Sector::Government as usize] = inst.government as i128;
-    balances[Sector::Clearing as usize] = inst.clearing as i128;
-    if let Err(e) = check_ledger(&ledger, &balances, cal.tick) {
+    let workers_deposits = take(&mut parts)[0] * setup.weight as i128;
+    let now = holdings(
+        workers_deposits,
+        &inst,
+        &fin,
+        firms.iter().map(|f| (f.deposits, f.loans)),
+        providers.iter().map(|p| (p.deposits, p.loans)),
+    );
+    if let Err(e) = check_ledger(&ledger, &now, cal.tick) {
         if breach.0.is_none() {
             breach.0 = Some(e);
         }
     }
-    ledger.previous = balances;
+    acc.previous_balance_sheet = ledger.previous;
+    acc.balance_sheet = now;
+    ledger.previous = now;
 
-    // National accounts (USD per month). GDP by expenditure: firms' sales (households,
-    // owners, government, retraining) + subscriptions incl. compute tax + platform products
-    // + GPU investment; it equals the sum of value added plus product taxes.
+    // National accounts (USD per month). GDP by expenditure: firms' sales (consumption goods
+    // and services to households, owners, government and retraining; capital goods to firms
+    // and providers) + subscriptions incl. compute tax + platform products + GPU investment +
+    // government's own output (public wages); it equals value added plus product taxes.
     let usd = |c: i64| c as f64 / 100.0;
-    let sales: f64 = firms.iter().map(|f| usd(f.sales)).sum();
-    let wages: f64 = firms.iter().map(|f| usd(f.wage_bill)).sum();
-    let ai_gross: f64 = firms.iter().map(|f| usd(f.ai_bill)).sum();
-    let firm_profit: f64 = firms.iter().map(|f| usd(f.profit)).sum();
+    let (mut sales, mut firm_wages, mut ai_gross, mut firm_profit, mut firm_interest, mut firm_dep) =
+        (0.0, 0.0, 0.0, 0.0, 0.0, 0.0);
+    let (mut staff_wages, mut public_wages, mut chip_wages, mut energy_wages) = (0.0, 0.0, 0.0, 0.0);
+    let (mut capital_units, mut capital_goods_sold) = (0.0, 0.0);
+    for f in firms.iter() {
+        match f.role {
+            Role::Goods(m) => {
+                sales += usd(f.sales);
+                firm_wages += usd(f.wage_bill);
+                ai_gross += usd(f.ai_bill);
+                firm_profit += usd(f.profit);
+                firm_interest += usd(f.interest);
+                firm_dep += usd(f.depreciation);
+                capital_units += f.capital;
+                if m == Market::CapitalGoods {
+                    capital_goods_sold += usd(f.sales);
+                }
+            }
+            Role::Staff(e) => {
+                staff_wages += usd(f.wage_bill);
+                match e {
+                    Employer::Government => public_wages += usd(f.wage_bill),
+                    Employer::Chips => chip_wages += usd(f.wage_bill),
+                    Employer::Energy => energy_wages += usd(f.wage_bill),
+                    Employer::Provider(_) => {}
+                }
+            }
+        }
+    }
     let mut subs = 0.0;
     let mut platform = 0.0;
     let mut ai_ex = 0.0;
     let mut energy = 0.0;
-    let mut dep = 0.0;
+    let mut prov_dep = 0.0;
     let mut margins = 0.0;
+    let mut prov_interest = 0.0;
+    let mut buildings = 0.0;
     for p in providers.iter() {
         subs += usd(p.revenue_subscription);
         platform += usd(p.revenue_platform);
         ai_ex += usd(p.revenue_api + p.revenue_enterprise);
         energy += usd(p.energy_cost);
-        dep += p.depreciation;
+        prov_dep += p.depreciation + p.building_depreciation;
+        prov_interest += usd(p.interest);
+        buildings += p.buildings;
         let revenue = usd(p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform);
-        margins += revenue - usd(p.energy_cost) - p.depreciation - usd(p.tax);
+        margins +=
+            revenue - usd(p.energy_cost) - usd(p.staff_cost) - p.depreciation - p.building_depreciation - usd(p.interest)
+                - usd(p.tax);
     }
     let compute_tax = usd(inst.taxes[2]);
     let subs_tax = compute_tax - (ai_gross - ai_ex);
     let chips = usd(inst.chip_sales);
-    let gdp = sales + subs + subs_tax + platform + chips;
+    let gdp = sales + subs + subs_tax + platform + chips + public_wages;
+    let wages = firm_wages + staff_wages;
+    let dep = firm_dep + prov_dep;
     let a = &mut *acc;
     a.gdp = gdp;
     a.wages = wages;
+    a.public_wages = public_wages;
+    a.ai_stack_wages = staff_wages - public_wages;
     a.depreciation = dep;
     a.constant_capital = ai_gross + energy + dep;
     a.surplus = gdp - dep - wages;
     a.firm_profits = firm_profit - usd(inst.firm_profit_tax);
     a.provider_margins = margins;
-    a.compute_rents = chips - usd(inst.chip_tax);
-    a.energy_rents = usd(inst.energy_sales) - usd(inst.energy_tax);
-    a.taxes = usd(inst.taxes[1]) + compute_tax;
-    a.consumption = sales + subs + subs_tax + platform;
-    a.investment = chips;
+    a.compute_rents = chips - chip_wages - usd(inst.chip_tax);
+    a.energy_rents = usd(inst.energy_sales) - energy_wages - usd(inst.energy_tax);
+    a.taxes = usd(inst.firm_profit_tax + inst.provider_tax + inst.chip_tax + inst.energy_tax) + compute_tax;
+    a.net_interest = firm_interest + prov_interest;
+    a.investment = chips + capital_goods_sold;
+    a.consumption = sales - capital_goods_sold + subs + subs_tax + platform;
+    a.government_consumption = usd(inst.purchases) + public_wages;
     a.ai_intermediate = ai_ex;
     a.subscriptions = subs;
-    let real: f64 = firms.iter().map(|f| f.sold).sum();
-    a.price_gain = real - sales;
+    let real: f64 = firms.iter().filter(|f| f.role != Role::Goods(Market::CapitalGoods)).map(|f| f.sold).sum();
+    a.price_gain = real - (sales - capital_goods_sold);
+    // Stocks for Marx's profit rate: capital advanced at replacement cost (firms' capital
+    // goods, GPUs at today's price per FLOP/s, datacenter buildings) plus one month's
+    // circulating constant capital (AI services, energy), and the wage advance (one month).
+    let capital_price = macro_.price_index[Market::CapitalGoods as usize];
+    let gpu_value: f64 = sites.iter().map(|d| d.peak_flops).sum::<f64>() * tech.new_gpu_price / tech.new_gpu_flops;
+    a.capital_firms = capital_units * capital_price;
+    a.capital_gpus = gpu_value;
+    a.capital_buildings = buildings * capital_price;
+    a.constant_capital_stock = a.capital_firms + a.capital_gpus + a.capital_buildings + ai_gross + energy;
+    a.variable_capital_stock = wages;
 
     // Expensive per-agent invariants, every `every` ticks: employment links agree with
     // statuses, categories are in range, shares and capacities are in their domains.
     if breach.0.is_none() && cal.tick % every.0.max(1) == 0 {
-        let nf = setup.config.run.firms;
+        let nf = setup.employers;
         let nocc = setup.occupations.len() as u16;
         let l = &*links;
         let np = setup.config.providers.len() as u8;

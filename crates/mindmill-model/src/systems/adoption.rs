@@ -6,7 +6,7 @@
 use bevy_ecs::prelude::*;
 use mindmill_config::{Config, TIERS};
 
-use crate::components::{Firm, Provider};
+use crate::components::{Firm, Provider, Role};
 use crate::equations::{bass_hazard, reinstatement};
 use crate::resources::{Calendar, Labour, Macro, Policy, Setup, Tally, Tech};
 use crate::rng::{Draws, Stream};
@@ -56,6 +56,9 @@ pub fn adopt_ai(
     let weight = setup.weight as f64;
     let tick = cal.tick;
     firms.par_iter_mut().for_each(|mut f| {
+        if !matches!(f.role, Role::Goods(_)) {
+            return;
+        }
         let id = f.id as usize;
         if setup.draws.uniform(Stream::ProviderChoice, tick, id as u64, 0) < cfg.firms.provider_review_probability {
             f.provider = choose_provider(&provs, &tech, cfg, &setup.draws, tick, id as u64) as u8;
@@ -83,8 +86,14 @@ pub fn adopt_ai(
                 ai_per_unit += f.ai_share[k] * f.tasks_per_unit[k];
             }
         }
-        f.oversight_per_unit =
-            reinstatement(a.reinstatement_rate, p.capability, k0, a.reinstatement_decay_oom) * ai_per_unit;
+        // Oversight tasks fall to the firm's tier B staff; a firm without any relies on its
+        // provider's checks and creates none (a missing task group would halve nothing: with
+        // complementary tasks it would stop production).
+        f.oversight_per_unit = if tally.headcount[id][1] > 0 {
+            reinstatement(a.reinstatement_rate, p.capability, k0, a.reinstatement_decay_oom) * ai_per_unit
+        } else {
+            0.0
+        };
     });
 }
 
@@ -113,7 +122,7 @@ pub fn balance_ai_load(
     let mut api = vec![0u32; np];
     let mut ordered: Vec<&Firm> = firms.iter().collect();
     ordered.sort_by_key(|f| f.id);
-    for f in ordered {
+    for f in ordered.into_iter().filter(|f| matches!(f.role, Role::Goods(_))) {
         let p = f.provider as usize;
         units[p] += planned_ai_units(f);
         if f.enterprise {

@@ -6,7 +6,7 @@ use bevy_ecs::prelude::*;
 use mindmill_config::Config;
 
 use crate::components::{Datacenter, Provider};
-use crate::resources::{Calendar, Policy, SECONDS_PER_MONTH, Setup, Tech};
+use crate::resources::{Calendar, Macro, Policy, SECONDS_PER_MONTH, Setup, Tech};
 
 /// Electricity price of a site at `tick`, USD per kWh.
 pub fn site_price(dc: &Datacenter, cfg: &Config, policy_factor: f64, tick: u32) -> f64 {
@@ -43,7 +43,8 @@ fn accumulate(p: &mut Provider, dc: &Datacenter, price_kwh: f64, power_usd_per_s
     *power_usd_per_s += dc.it_mw * dc.pue * 1000.0 * price_kwh / 3600.0;
 }
 
-/// Sets capacity and marginal cost per delivered FLOP from the fleet totals.
+/// Sets capacity and marginal cost per delivered FLOP from the fleet totals: energy, and the
+/// depreciation of GPUs and of buildings and power equipment.
 fn finish_costs(p: &mut Provider, cfg: &Config, power_usd_per_s: f64) {
     let d = &cfg.datacenters;
     let train = cfg.providers[p.index as usize].training_share;
@@ -51,9 +52,17 @@ fn finish_costs(p: &mut Provider, cfg: &Config, power_usd_per_s: f64) {
     p.inference_capacity_flop = (1.0 - train) * delivered * d.max_utilisation * SECONDS_PER_MONTH;
     if delivered > 0.0 {
         let energy = power_usd_per_s / delivered;
-        let capital = p.depreciation / (delivered * d.max_utilisation * SECONDS_PER_MONTH);
+        let capital = (p.depreciation + p.building_depreciation) / (delivered * d.max_utilisation * SECONDS_PER_MONTH);
         p.cost_per_flop = energy + capital;
     }
+}
+
+/// Buildings and power equipment wear out over `building_life_years`; their depreciation is
+/// valued at the current price of capital goods (USD per month).
+fn depreciate_buildings(p: &mut Provider, cfg: &Config, capital_price: f64) {
+    let share = 1.0 / (12.0 * cfg.capital.building_life_years);
+    p.building_depreciation = p.buildings * share * capital_price;
+    p.buildings -= p.buildings * share;
 }
 
 /// Updates every site and the providers' fleet totals.
@@ -61,6 +70,7 @@ pub fn update_datacenters(
     setup: Res<Setup>,
     cal: Res<Calendar>,
     policy: Res<Policy>,
+    macro_: Res<Macro>,
     mut sites: Query<&mut Datacenter>,
     mut providers: Query<&mut Provider>,
 ) {
@@ -85,6 +95,7 @@ pub fn update_datacenters(
     }
     for p in list.iter_mut() {
         let i = p.index as usize;
+        depreciate_buildings(p, cfg, macro_.price_index[crate::components::Market::CapitalGoods as usize]);
         finish_costs(p, cfg, power[i]);
         let train = cfg.providers[i].training_share * p.peak_flops * cfg.datacenters.inference_mfu * SECONDS_PER_MONTH;
         p.training_ring[(cal.tick % 12) as usize] = train;
@@ -108,6 +119,7 @@ pub fn init_provider_costs(providers: &mut [Provider], sites: &[Datacenter], tec
         accumulate(&mut providers[o], &dc, price, &mut power[o]);
     }
     for p in providers.iter_mut() {
+        p.building_depreciation = p.buildings / (12.0 * cfg.capital.building_life_years);
         finish_costs(p, cfg, power[p.index as usize]);
         crate::systems::pricing::price(p, tech, cfg);
     }

@@ -5,14 +5,23 @@ use bevy_ecs::prelude::*;
 use mindmill_config::{EventKind, tier_index};
 
 use crate::accounts::Ledger;
-use crate::resources::{Calendar, Institutions, Policy, Setup};
+use crate::resources::{Calendar, Finance, Institutions, Policy, Setup};
 
 /// Clears the per-tick flow records.
-pub fn open_tick(mut ledger: ResMut<Ledger>, mut inst: ResMut<Institutions>) {
-    ledger.flows = Default::default();
+pub fn open_tick(mut ledger: ResMut<Ledger>, mut inst: ResMut<Institutions>, mut fin: ResMut<Finance>) {
+    ledger.flows.iter_mut().for_each(|f| *f = Default::default());
+    ledger.transactions = Default::default();
+    fin.new_loans = 0;
+    fin.repayments = 0;
+    fin.write_offs = 0;
+    fin.bankruptcies = 0;
+    fin.credit_refused = 0;
+    fin.bank_dividends = 0;
+    fin.bank_recapitalisation = 0;
     inst.owner_income_last = inst.owner_income;
     inst.owner_income = 0;
     inst.chip_sales = 0;
+    inst.provider_tax = 0;
     inst.energy_sales = 0;
     inst.taxes = [0; 3];
     inst.transfers = [0; 3];

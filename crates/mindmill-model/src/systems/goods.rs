@@ -1,52 +1,78 @@
-//! Phase 8, production and the goods market: firms pay wages, buy the AI work their
-//! automated tasks need, produce (CES over task groups), set prices as a markup on
-//! unit cost; households pay subscriptions and consume out of income and wealth;
-//! demand is shared among firms by price competitiveness; firms book profits, pay
-//! taxes and dividends, and fail when their debt grows too large.
+//! Production: employers pay wages; firms buy the AI work their automated tasks need,
+//! produce (a CES over task groups, within the capacity of their capital), set prices as a
+//! markup on unit cost (labour, AI and the depreciation of capital at replacement cost),
+//! and order capital goods (a flexible accelerator with a profitability term). The markets
+//! where all this is sold are in `markets`.
 
 use bevy_ecs::prelude::*;
 use mindmill_config::TIERS;
 
-use crate::accounts::{Ledger, Sector, apportion};
-use crate::components::{Firm, Pay, Provider, Status, WorkerBlock};
-use crate::resources::{Institutions, Labour, Macro, Policy, Setup, Tally};
-use crate::systems::{Counters, Scratch, count, huge_pages, round_i64, take};
+use crate::accounts::{Flow, Ledger, Sector};
+use crate::components::{Employer, Firm, Market, Provider, Role, Status, WorkerBlock};
+use crate::resources::{Finance, Institutions, Macro, Policy, Setup, Tally};
+use crate::systems::{Counters, huge_pages, round_i64, take};
 use bevy_utils::Parallel;
 
-fn to_i64(x: i128, what: &str) -> i64 {
+pub(crate) fn to_i64(x: i128, what: &str) -> i64 {
     i64::try_from(x).unwrap_or_else(|_| panic!("{what} overflows i64 cents"))
 }
 
-/// Per-thread wage totals: gross cents by firm, and net and tax sums.
+/// Most staff employers (16 providers, chips, energy, government).
+const STAFF_MAX: usize = 19;
+
+/// Per-thread wage totals: gross cents by employer; net and tax by payer (goods firms, then
+/// each institution's staff); deposit interest.
 #[derive(Debug, Default)]
 pub struct PayPart {
     gross: Vec<i64>,
-    net: i128,
-    tax: i128,
+    net: [i128; 1 + STAFF_MAX],
+    tax: [i128; 1 + STAFF_MAX],
+    interest: i128,
 }
 
-/// Pays gross wages: the worker gets the net wage, government the income tax.
+/// The sector that pays an institution's staff.
+pub fn payer(e: Employer) -> Sector {
+    match e {
+        Employer::Provider(_) => Sector::Providers,
+        Employer::Chips => Sector::Chips,
+        Employer::Energy => Sector::Energy,
+        Employer::Government => Sector::Government,
+    }
+}
+
+/// Pays gross wages (the worker gets the net wage, government the income tax) and credits
+/// every worker's deposit interest (one pass over the workers for both). Goods firms pay
+/// their own wage bills; institutions pay their staff's.
+#[allow(clippy::too_many_arguments)]
 pub fn pay_wages(
     setup: Res<Setup>,
+    fin: Res<Finance>,
     mut parts: Local<Parallel<PayPart>>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut blocks: Query<&mut WorkerBlock>,
     mut firms: Query<&mut Firm>,
+    mut providers: Query<&mut Provider>,
 ) {
     let tax_rate = setup.config.government.income_tax;
+    let ne = setup.employers as usize;
     let nf = setup.config.run.firms as usize;
+    let monthly_rate = fin.deposit_rate / 12.0;
     let local = &*parts;
     blocks.par_iter_mut().for_each(|mut b| {
         let b = &mut *b;
         local.scope_or(
             || {
-                let gross = vec![0; nf];
+                let gross = vec![0; ne];
                 huge_pages(&gross);
-                PayPart { gross, net: 0, tax: 0 }
+                PayPart { gross, ..Default::default() }
             },
             |p| {
                 for (job, pay) in b.jobs.iter().zip(b.pays.iter_mut()) {
+                    let interest = round_i64(pay.deposits.max(0) as f64 * monthly_rate);
+                    pay.deposits += interest;
+                    pay.income += interest;
+                    p.interest += interest as i128;
                     if job.status != Status::Employed {
                         continue;
                     }
@@ -54,63 +80,130 @@ pub fn pay_wages(
                     let tax = round_i64(g as f64 * tax_rate);
                     pay.deposits += g - tax;
                     pay.income += g - tax;
-                    p.gross[job.employer as usize] += g;
-                    p.net += (g - tax) as i128;
-                    p.tax += tax as i128;
+                    let e = job.employer as usize;
+                    p.gross[e] += g;
+                    let bucket = if e >= nf { e - nf + 1 } else { 0 };
+                    p.net[bucket] += (g - tax) as i128;
+                    p.tax[bucket] += tax as i128;
                 }
             },
         );
     });
-    let mut gross = vec![0i64; nf];
-    let (mut net_sum, mut tax_sum) = (0i128, 0i128);
+    let mut gross = vec![0i64; ne];
+    let (mut net, mut tax, mut interest_sum) = ([0i128; 1 + STAFF_MAX], [0i128; 1 + STAFF_MAX], 0i128);
     for p in parts.iter_mut() {
         for (a, b) in gross.iter_mut().zip(p.gross.iter_mut()) {
             *a += *b;
             *b = 0;
         }
-        net_sum += std::mem::take(&mut p.net);
-        tax_sum += std::mem::take(&mut p.tax);
+        for i in 0..=STAFF_MAX {
+            net[i] += std::mem::take(&mut p.net[i]);
+            tax[i] += std::mem::take(&mut p.tax[i]);
+        }
+        interest_sum += std::mem::take(&mut p.interest);
     }
     let w = setup.weight as i128;
-    for mut f in firms.iter_mut() {
-        let bill = to_i64(gross[f.id as usize] as i128 * w, "a firm's wage bill");
-        f.wage_bill = bill;
-        f.deposits -= bill;
+    let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
+    provs.sort_by_key(|p| p.index);
+    for p in provs.iter_mut() {
+        p.staff_cost = 0;
     }
-    ledger.record(Sector::Firms, Sector::Workers, net_sum * w);
-    ledger.record(Sector::Firms, Sector::Government, tax_sum * w);
-    let tax = to_i64(tax_sum * w, "income tax");
-    inst.government += tax;
-    inst.taxes[0] += tax;
+    for mut f in firms.iter_mut() {
+        let bill = to_i64(gross[f.id as usize] as i128 * w, "an employer's wage bill");
+        f.wage_bill = bill;
+        match f.role {
+            Role::Goods(_) => f.deposits -= bill,
+            Role::Staff(e) => match e {
+                Employer::Provider(i) => {
+                    provs[i as usize].deposits -= bill;
+                    provs[i as usize].staff_cost += bill;
+                }
+                Employer::Chips => inst.chips -= bill,
+                Employer::Energy => inst.energy -= bill,
+                Employer::Government => inst.government -= bill,
+            },
+        }
+    }
+    let mut tax_total = 0i128;
+    for (i, (n, t)) in net.iter().zip(&tax).enumerate() {
+        let from = if i == 0 { Sector::Firms } else { payer(setup.staff_employer(i - 1)) };
+        ledger.record(Flow::Wages, from, Sector::Workers, n * w);
+        // Income tax withheld from public wages stays with government: no flow.
+        if from != Sector::Government {
+            ledger.record(Flow::IncomeTax, from, Sector::Government, t * w);
+        }
+        tax_total += t * w;
+    }
+    ledger.record(Flow::DepositInterest, Sector::Banks, Sector::Workers, interest_sum * w);
+    inst.government += to_i64(tax_total, "income tax");
+    inst.taxes[0] += to_i64(tax_total, "income tax");
 }
 
-/// Output and AI purchases of each firm, and its new price.
+/// Output a firm plans this month: expected demand within the capacity of its capital
+/// (capital-goods firms and staff have no capital bound).
+#[inline]
+pub fn planned_output(f: &Firm, setup: &Setup) -> f64 {
+    match f.role {
+        Role::Goods(Market::CapitalGoods) => f.expected_demand,
+        Role::Goods(_) => f.expected_demand.min(capacity(f, setup)),
+        Role::Staff(_) => 0.0,
+    }
+}
+
+/// Full-capacity output of a consumption-market firm, units per month: capital over
+/// capital per unit of output at full use (capital_per_output x normal utilisation).
+#[inline]
+pub fn capacity(f: &Firm, setup: &Setup) -> f64 {
+    let k = setup.capital_per_output * setup.config.capital.normal_utilisation;
+    if k > 0.0 { f.capital / k } else { f64::INFINITY }
+}
+
+/// Output and AI purchases of each firm, its new price, the depreciation of its capital and
+/// its order of capital goods.
+#[allow(clippy::too_many_arguments)]
 pub fn produce(
     setup: Res<Setup>,
     tally: Res<Tally>,
     policy: Res<Policy>,
+    macro_: Res<Macro>,
+    fin: Res<Finance>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut parts: Local<Counters<33>>,
     mut firms: Query<&mut Firm>,
     mut providers: Query<&mut Provider>,
 ) {
-    let np = setup.config.providers.len();
+    let cfg = &setup.config;
+    let np = cfg.providers.len();
     let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
     provs.sort_by_key(|p| p.index);
     let served: Vec<f64> = provs.iter().map(|p| p.served_share).collect();
     let api: Vec<f64> = provs.iter().map(|p| p.api_price).collect();
     let ent: Vec<f64> = provs.iter().map(|p| p.enterprise_price).collect();
-    let sigma = setup.config.firms.task_elasticity;
+    let sigma = cfg.firms.task_elasticity;
     let rho = (sigma - 1.0) / sigma;
+    let kc = &cfg.capital;
+    let monthly_dep = kc.depreciation / 12.0;
+    let capital_price = macro_.price_index[Market::CapitalGoods as usize];
+    let kappa = setup.capital_per_output;
+    // The user cost of capital (Jorgenson 1963): the real interest rate plus depreciation;
+    // desired capital moves with its inverse, relative to its level at start, with the
+    // elasticity `user_cost_elasticity`.
+    let user_cost = |real: f64| (real + kc.depreciation).max(0.01);
+    let cost_factor = (user_cost(setup.start_real_rate) / user_cost(fin.policy_rate - fin.expected_inflation))
+        .powf(kc.user_cost_elasticity);
     // Firms produce in parallel; the bills are summed as integer cents by provider
     // (API 0..16, enterprise 16..32) and the compute tax (32), so the order does not matter.
     let local = &*parts;
     firms.par_iter_mut().for_each_init(
         || local.borrow_local_mut_or(|| [0; 33]),
         |c, mut f| {
+            let Role::Goods(market) = f.role else {
+                (f.output, f.ai_units, f.ai_bill, f.investment_order, f.depreciation) = (0.0, 0.0, 0, 0.0, 0);
+                return;
+            };
             let id = f.id as usize;
-            let q = f.expected_demand;
+            let q = planned_output(&f, &setup);
             let p = f.provider as usize;
             // Output is a CES aggregate (Acemoglu & Restrepo 2018) over task groups: in each
             // tier, the tasks humans do and the tasks AI does. A group's coverage is the share
@@ -118,6 +211,8 @@ pub fn produce(
             let mut per_unit_ai = 0.0;
             let mut total_tau = 0.0;
             let mut acc = 0.0;
+            // Human task units per unit of output and the staff's effective task units.
+            let (mut labour_per_unit, mut effective) = (0.0, 0.0);
             for k in 0..TIERS {
                 let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
                 if tau <= 0.0 {
@@ -125,6 +220,8 @@ pub fn produce(
                 }
                 let phi = f.ai_share[k];
                 let need = (1.0 - phi) * tau * q;
+                labour_per_unit += (1.0 - phi) * tau;
+                effective += tally.effective[id][k];
                 if need > 0.0 {
                     let human = (tally.effective[id][k] / need).clamp(1e-9, 1.0);
                     acc += (1.0 - phi) * tau * human.powf(rho);
@@ -147,11 +244,53 @@ pub fn produce(
             f.ai_bill = bill + tax;
             f.ai_units = units;
             f.output = y;
-            // A firm without staff (a refounded entrant) keeps its price until it produces.
-            if y > 1e-6 * q && f.wage_bill > 0 {
-                let unit_cost = (f.wage_bill + f.ai_bill) as f64 / 100.0 / y;
-                let target = (1.0 + f.markup) * unit_cost;
+            // Capital wears out with use over time: depreciation at replacement cost is a
+            // cost of this month's output (it is not paid to anyone: it is why firms reinvest).
+            let dep_units = monthly_dep * f.capital;
+            f.depreciation = round_i64(dep_units * capital_price * 100.0);
+            f.capital -= dep_units;
+            // A firm without staff (a restructured firm) keeps its price until it produces.
+            // The price is the markup over unit cost, raised while the firm's market cannot
+            // meet its demand (Delli Gatti et al. 2011; Assenza, Delli Gatti & Grazzini 2015):
+            // the level effect vanishes once the gap closes. A single firm short of staff
+            // loses sales to its rivals instead.
+            // Costs are normal unit costs, as in normal-cost pricing (Coutts, Godley &
+            // Nordhaus 1978): labour at the wage per effective task unit times the human
+            // tasks a unit needs, AI at its price times the AI tasks a unit needs, capital at
+            // the output it yields at normal utilisation. None depends on this month's
+            // volume, so a slump, idle capital or a missing input does not move the price.
+            if effective > 0.0 && f.wage_bill > 0 {
+                let wage_per_task = f.wage_bill as f64 / 100.0 / effective;
+                let normal = if kappa > 0.0 && market != Market::CapitalGoods { (f.capital + dep_units) / kappa } else { 0.0 };
+                let capital_cost = if normal > 0.0 { f.depreciation as f64 / 100.0 / normal } else { 0.0 };
+                let unit_cost = wage_per_task * labour_per_unit
+                    + per_unit_ai * price * (1.0 + policy.compute_tax)
+                    + capital_cost;
+                let pressure = macro_.excess_demand[market as usize];
+                let target = (1.0 + f.markup) * unit_cost * (1.0 + cfg.firms.demand_pressure * pressure);
                 f.price = 0.5 * f.price + 0.5 * target;
+            }
+            // Investment (flexible accelerator): replace what wore out and close part of the
+            // gap to the capital that trend demand needs at normal utilisation, scaled by
+            // the user cost of capital and by the firm's profit rate against its normal rate
+            // (Caiani et al. 2016); within what the firm can pay or borrow.
+            f.investment_order = 0.0;
+            if market != Market::CapitalGoods && kappa > 0.0 {
+                let value = f.capital * capital_price * 100.0;
+                let normal = f.normal_profit_rate;
+                let rate = if value > 0.0 { 12.0 * f.profit_trend / value } else { normal };
+                let gap = if normal.abs() > 1e-9 { (rate - normal) / normal.abs() } else { 0.0 };
+                // Capital is planned for the firm's trend demand (smoothed sales at today's
+                // price), not for one month's expectation.
+                let trend_demand = f.sales_trend / 100.0 / f.price.max(1e-9);
+                let desired =
+                    kappa * trend_demand * cost_factor * (1.0 + kc.profit_response * gap).clamp(0.5, 1.5);
+                // Gross investment cannot be negative, but a firm with more capital than it
+                // wants lets it wear out without replacing it.
+                let order = (dep_units + kc.adjustment_speed * (desired - f.capital)).max(0.0);
+                let room = f.deposits.max(0) as f64
+                    + (crate::systems::finance::debt_limit(cfg, f.sales_trend) - f.loans as f64).max(0.0);
+                f.investment_order = order.min(room / (capital_price * 100.0).max(1e-9)).max(0.0);
             }
         },
     );
@@ -165,284 +304,9 @@ pub fn produce(
         p.revenue_enterprise = rev_ent[i];
         p.revenue_platform = 0;
         p.deposits += rev_api[i] + rev_ent[i];
-        ledger.record(Sector::Firms, Sector::Providers, (rev_api[i] + rev_ent[i]) as i128);
+        ledger.record(Flow::AiServices, Sector::Firms, Sector::Providers, (rev_api[i] + rev_ent[i]) as i128);
     }
-    ledger.record(Sector::Firms, Sector::Government, tax_sum as i128);
+    ledger.record(Flow::ComputeTax, Sector::Firms, Sector::Government, tax_sum as i128);
     inst.government += tax_sum;
     inst.taxes[2] += tax_sum;
-}
-
-/// Subscriptions, consumption, the goods market, profits, dividends, exit and entry.
-#[allow(clippy::too_many_arguments)]
-pub fn sell_goods(
-    setup: Res<Setup>,
-    policy: Res<Policy>,
-    labour: Res<Labour>,
-    tally: Res<Tally>,
-    mut macro_: ResMut<Macro>,
-    mut scratch: ResMut<Scratch>,
-    mut sub_parts: Local<Counters<34>>,
-    mut sum_parts: Local<Counters<2>>,
-    mut inst: ResMut<Institutions>,
-    mut ledger: ResMut<Ledger>,
-    mut blocks: Query<&mut WorkerBlock>,
-    mut firms: Query<&mut Firm>,
-    mut providers: Query<&mut Provider>,
-) {
-    let cfg = &setup.config;
-    let h = &cfg.households;
-    let np = cfg.providers.len();
-    let w = setup.weight as i128;
-    let s = &mut *scratch;
-
-    // Intended consumption: c = a1 * income + a2 * deposits, never more than deposits.
-    let intend = |pay: &Pay| -> i64 {
-        let dep = pay.deposits.max(0);
-        round_i64(h.worker_mpc_income * pay.income.max(0) as f64 + h.worker_mpc_wealth * dep as f64).min(dep)
-    };
-
-    // Subscriptions (paid before discretionary spending; a worker who cannot pay drops
-    // the plan), then the consumption each worker intends out of what is left.
-    // Counters: subscribers and cents by provider (up to 16), the compute tax, intended cents.
-    let sub_price: Vec<i64> = cfg.providers.iter().map(|p| round_i64(p.subscription_usd_month * 100.0)).collect();
-    let sub_taxes: Vec<i64> = sub_price.iter().map(|&c| round_i64(c as f64 * policy.compute_tax)).collect();
-    let subs = &*sub_parts;
-    blocks.par_iter_mut().for_each(|mut b| {
-        let b = &mut *b;
-        let mut v = [0i128; 34];
-        for (job, pay) in b.jobs.iter_mut().zip(b.pays.iter_mut()) {
-            if job.tools {
-                let p = job.provider as usize;
-                let (price, tax) = (sub_price[p], sub_taxes[p]);
-                if pay.deposits < price + tax {
-                    job.tools = false;
-                } else {
-                    pay.deposits -= price + tax;
-                    v[p] += 1;
-                    v[16 + p] += price as i128;
-                    v[32] += tax as i128;
-                }
-            }
-            v[33] += intend(pay) as i128;
-        }
-        count(subs, v);
-    });
-    let totals = take(&mut sub_parts);
-    s.subscribers.clear();
-    s.subscription_cents.clear();
-    for i in 0..np {
-        s.subscribers.push(totals[i] as u64);
-        s.subscription_cents.push(i64::try_from(totals[16 + i]).expect("subscriptions fit in i64 cents"));
-    }
-    let sub_tax = totals[32];
-    let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
-    provs.sort_by_key(|p| p.index);
-    for p in provs.iter_mut() {
-        let i = p.index as usize;
-        let rev = to_i64(s.subscription_cents[i] as i128 * w, "subscription revenue");
-        p.revenue_subscription = rev;
-        p.deposits += rev;
-        p.paid_users = (s.subscribers[i] as i128 * w) as f64;
-        ledger.record(Sector::Workers, Sector::Providers, rev as i128);
-    }
-    let sub_tax = to_i64(sub_tax * w, "compute tax");
-    ledger.record(Sector::Workers, Sector::Government, sub_tax as i128);
-    inst.government += sub_tax;
-    inst.taxes[2] += sub_tax;
-
-    let intended_w = totals[33];
-    let owners_dep = inst.owners.max(0);
-    let intended_o = ((h.owner_mpc_income * inst.owner_income_last.max(0) as f64
-        + h.owner_mpc_wealth * owners_dep as f64)
-        .round() as i64)
-        .min(owners_dep);
-    let household = (intended_w * w) as f64 + intended_o as f64;
-    let platform_share: f64 = cfg.providers.iter().map(|p| p.platform_revenue_share).sum();
-    let gov = inst.planned_purchases.max(0);
-    let goods_demand = household * (1.0 - platform_share) + gov as f64;
-
-    // Allocation by price competitiveness: weight = output x (price / mean price)^-elasticity.
-    let mut fs: Vec<Mut<Firm>> = firms.iter_mut().collect();
-    fs.sort_by_key(|f| f.id);
-    let total_y: f64 = fs.iter().map(|f| f.output).sum();
-    let mean_p = if total_y > 0.0 { fs.iter().map(|f| f.price * f.output).sum::<f64>() / total_y } else { 1.0 };
-    let eps = cfg.firms.price_elasticity;
-    s.weights.clear();
-    s.weights.extend(fs.iter().map(|f| if f.output > 0.0 { f.output * (f.price / mean_p).powf(-eps) } else { 0.0 }));
-    let wsum: f64 = s.weights.iter().sum();
-    let mut demand_cents = vec![0.0f64; fs.len()];
-    let mut sold = vec![0.0f64; fs.len()];
-    let mut value = vec![0.0f64; fs.len()];
-    // Dense copies of output and price: the spill-over rounds below walk them many times,
-    // and the firm components are hundreds of bytes apart.
-    let out: Vec<f64> = fs.iter().map(|f| f.output).collect();
-    let price: Vec<f64> = fs.iter().map(|f| f.price).collect();
-    if wsum > 0.0 {
-        for i in 0..fs.len() {
-            demand_cents[i] = goods_demand * s.weights[i] / wsum;
-            sold[i] = (demand_cents[i] / (100.0 * price[i])).min(out[i]);
-            value[i] = sold[i] * price[i] * 100.0;
-        }
-        // Unmet demand spills over to firms with spare output, in proportion to their
-        // competitiveness, until it is placed or no firm has output left.
-        for _ in 0..50 {
-            let unmet = goods_demand - value.iter().sum::<f64>();
-            let spare: f64 = (0..fs.len()).filter(|&i| sold[i] < out[i]).map(|i| s.weights[i]).sum();
-            if unmet <= 1e-6 * goods_demand || spare <= 0.0 {
-                break;
-            }
-            for i in 0..fs.len() {
-                if sold[i] < out[i] {
-                    let extra = unmet * s.weights[i] / spare;
-                    demand_cents[i] += extra;
-                    let more = (extra / (100.0 * price[i])).min(out[i] - sold[i]);
-                    sold[i] += more;
-                    value[i] = sold[i] * price[i] * 100.0;
-                }
-            }
-        }
-    }
-    let realised: f64 = value.iter().sum();
-    let fill = if goods_demand > 0.0 { (realised / goods_demand).min(1.0) } else { 0.0 };
-
-    // Payments: households pay the filled share of goods spending plus the platform share.
-    let paid = &*sum_parts;
-    blocks.par_iter_mut().for_each(|mut b| {
-        let (mut goods, mut platform) = (0i128, 0i128);
-        for pay in b.pays.iter_mut() {
-            let c = intend(pay) as f64;
-            let g = round_i64(fill * (1.0 - platform_share) * c);
-            let pl = round_i64(platform_share * c);
-            pay.deposits -= g + pl;
-            pay.income = 0;
-            goods += g as i128;
-            platform += pl as i128;
-        }
-        count(paid, [goods, platform]);
-    });
-    let [goods_w, plat_w] = take(&mut sum_parts);
-    let goods_o = (fill * (1.0 - platform_share) * intended_o as f64).round() as i64;
-    let plat_o = (platform_share * intended_o as f64).round() as i64;
-    let goods_g = (fill * gov as f64).round() as i64;
-    let goods_w = to_i64(goods_w * w, "worker consumption");
-    let plat_w = to_i64(plat_w * w, "platform spending");
-    inst.owners -= goods_o + plat_o;
-    inst.government -= goods_g;
-    inst.purchases = goods_g;
-    inst.clearing += goods_w + goods_o + goods_g;
-    ledger.record(Sector::Workers, Sector::Clearing, goods_w as i128);
-    ledger.record(Sector::Owners, Sector::Clearing, goods_o as i128);
-    ledger.record(Sector::Government, Sector::Clearing, goods_g as i128);
-
-    // Platform revenue to platform providers, in proportion to their shares.
-    let plat_weights: Vec<f64> = cfg.providers.iter().map(|p| p.platform_revenue_share).collect();
-    let mut parts = Vec::new();
-    for (total, from) in [(plat_w, Sector::Workers), (plat_o, Sector::Owners)] {
-        apportion(total, &plat_weights, &mut parts);
-        for p in provs.iter_mut() {
-            let i = p.index as usize;
-            p.revenue_platform += parts[i];
-            p.deposits += parts[i];
-        }
-        ledger.record(from, Sector::Providers, total as i128);
-    }
-
-    // The clearing account (goods spending and retraining services) pays the firms.
-    let pool = inst.clearing;
-    let use_value = realised > 0.0;
-    s.weights.iter_mut().enumerate().for_each(|(i, x)| {
-        if use_value {
-            *x = value[i];
-        }
-    });
-    apportion(pool, &s.weights, &mut s.parts);
-    inst.clearing -= pool;
-    inst.retraining_spending = 0;
-    ledger.record(Sector::Clearing, Sector::Firms, pool as i128);
-
-    // Firms: sales, profit, tax, dividends, expectations, markups, exit and entry.
-    let fc = &cfg.firms;
-    let (mut tax_sum, mut div_sum, mut inject_sum) = (0i64, 0i64, 0i64);
-    let (mut nominal, mut real, mut output) = (0.0, 0.0, 0.0);
-    for (i, f) in fs.iter_mut().enumerate() {
-        let sales = s.parts[i];
-        f.sales = sales;
-        f.deposits += sales;
-        f.sold = sold[i];
-        f.demand = demand_cents[i] / (100.0 * f.price);
-        nominal += sales as f64;
-        real += sold[i];
-        output += f.output;
-        f.profit = sales - f.wage_bill - f.ai_bill;
-        let tax = (f.profit.max(0) as f64 * cfg.government.profit_tax).round() as i64;
-        f.deposits -= tax;
-        tax_sum += tax;
-        let costs = (f.wage_bill + f.ai_bill) as f64;
-        let buffer = fc.cash_buffer_months * costs;
-        if (f.deposits as f64) > buffer {
-            let div = (fc.dividend_payout * (f.deposits as f64 - buffer)).round() as i64;
-            f.deposits -= div;
-            div_sum += div;
-        }
-        let y = f.output;
-        let d = f.demand;
-        // Adaptive expectations; plans grow at most `max_expansion` a month above output.
-        let planned = f.expected_demand;
-        f.expected_demand += fc.expectation_weight * (d - planned);
-        f.expected_demand = f.expected_demand.min((1.0 + fc.max_expansion) * y.max(planned));
-        if d > 1.02 * y {
-            f.markup = (f.markup + fc.markup_adjust).min(fc.markup_max);
-        } else if d < 0.95 * y {
-            f.markup = (f.markup - fc.markup_adjust).max(fc.markup_min);
-        }
-        f.age += 1;
-        if costs > 0.0 && (f.deposits as f64) < -fc.exit_months * costs {
-            // Exit: owners absorb the debt and refound the firm at half its expected size.
-            let inject = -f.deposits + (fc.entry_equity_months * costs * 0.5).round() as i64;
-            f.deposits += inject;
-            inject_sum += inject;
-            f.failed = true;
-            f.expected_demand *= 0.5;
-            f.markup = fc.markup;
-            for k in 0..TIERS {
-                f.ai_share[k] = cfg.adoption.initial_share_of_ceiling * f.ceiling[k];
-            }
-            f.age = 0;
-        }
-    }
-    ledger.record(Sector::Firms, Sector::Government, tax_sum as i128);
-    ledger.record(Sector::Firms, Sector::Owners, div_sum as i128);
-    ledger.record(Sector::Owners, Sector::Firms, inject_sum as i128);
-    inst.government += tax_sum;
-    inst.taxes[1] += tax_sum;
-    inst.firm_profit_tax = tax_sum;
-    inst.owners += div_sum - inject_sum;
-    inst.owner_income += div_sum;
-
-    // Prices and productivity.
-    let m = &mut *macro_;
-    if real > 0.0 {
-        let cpi = nominal / 100.0 / real;
-        let monthly = cpi / m.cpi - 1.0;
-        m.inflation = 0.7 * m.inflation + 0.3 * monthly;
-        m.cpi = cpi;
-    }
-    let employed: u64 = labour.employed.iter().sum();
-    if employed > 0 {
-        let persons = employed as f64 * setup.weight as f64;
-        m.productivity = output / persons;
-        // The wage rule passes on the productivity of human work (skill and own AI tools),
-        // not output per worker: tasks moved to AI raise the latter without raising what a
-        // worker does in an hour.
-        let effective: f64 = tally.effective.iter().map(|e| e.iter().sum::<f64>()).sum();
-        let human = effective / persons;
-        if m.human_productivity > 0.0 {
-            let g = human / m.human_productivity - 1.0;
-            m.productivity_growth = 0.7 * m.productivity_growth + 0.3 * g.clamp(-0.05, 0.05);
-        }
-        m.human_productivity = human;
-    }
-    m.output = output;
-    m.sales = nominal / 100.0;
-    m.unmet_demand = 1.0 - fill;
 }

@@ -6,7 +6,7 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::accounts::{Ledger, Sector};
+use crate::accounts::{Flow, Ledger, Sector};
 use crate::components::{Datacenter, Provider, Vintage};
 use crate::equations::bass_hazard;
 use crate::resources::{Calendar, HOURS_PER_MONTH, Index, Institutions, Macro, Policy, SECONDS_PER_MONTH, Setup, Tech};
@@ -66,7 +66,8 @@ pub fn serve_ai(
         let free_flop = p.free_users * t.free_user_flop_month * (1.0 - tech.on_device);
         p.free_user_cost = free_flop * p.cost_per_flop;
         let revenue = p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform;
-        let profit = revenue - p.energy_cost - (p.depreciation * 100.0).round() as i64;
+        let depreciation = ((p.depreciation + p.building_depreciation) * 100.0).round() as i64;
+        let profit = revenue - p.energy_cost - p.staff_cost - depreciation - p.interest;
         p.tax = (profit.max(0) as f64 * cfg.government.profit_tax).round() as i64;
         p.deposits -= p.tax;
         tax_sum += p.tax;
@@ -76,13 +77,14 @@ pub fn serve_ai(
         div_sum += p.dividends;
         p.cumulative_profit += (profit - p.tax) as f64 / 100.0;
     }
-    ledger.record(Sector::Providers, Sector::Energy, energy_sum as i128);
-    ledger.record(Sector::Providers, Sector::Government, tax_sum as i128);
-    ledger.record(Sector::Providers, Sector::Owners, div_sum as i128);
+    ledger.record(Flow::Electricity, Sector::Providers, Sector::Energy, energy_sum as i128);
+    ledger.record(Flow::ProfitTax, Sector::Providers, Sector::Government, tax_sum as i128);
+    ledger.record(Flow::Dividends, Sector::Providers, Sector::Owners, div_sum as i128);
     inst.energy += energy_sum;
     inst.energy_sales += energy_sum;
     inst.government += tax_sum;
     inst.taxes[1] += tax_sum;
+    inst.provider_tax = tax_sum;
     inst.owners += div_sum;
     inst.owner_income += div_sum;
 }
@@ -95,6 +97,7 @@ pub fn invest_in_datacenters(
     cal: Res<Calendar>,
     tech: Res<Tech>,
     policy: Res<Policy>,
+    macro_: Res<Macro>,
     mut index: ResMut<Index>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
@@ -111,6 +114,7 @@ pub fn invest_in_datacenters(
     let mut dcs: Vec<Mut<Datacenter>> = sites.iter_mut().collect();
     dcs.sort_by_key(|d| d.id);
     let mut capex_sum = 0i64;
+    let capital_goods_price = macro_.price_index[crate::components::Market::CapitalGoods as usize];
     for p in provs.iter_mut() {
         let i = p.index as usize;
         let pc = &cfg.providers[i];
@@ -153,8 +157,12 @@ pub fn invest_in_datacenters(
         let grid = d.grid_mw_per_month * policy.grid_factor;
         gpus = gpus.min((spare_mw + grid) / mw_per_gpu);
         // Finance: own cash above a reserve of two months of energy, then outside capital.
+        // GPUs beyond the spare power of existing sites need new sites, whose buildings and
+        // power equipment are bought from capital-goods firms.
+        let site_units = d.site_power_mw * cfg.capital.building_cost_usd_per_mw;
+        let new_sites = ((gpus - spare_mw / mw_per_gpu).max(0.0) * mw_per_gpu / d.site_power_mw).ceil();
         let price_cents = tech.new_gpu_price * 100.0;
-        let cost = gpus * price_cents;
+        let cost = gpus * price_cents + new_sites * site_units * capital_goods_price * 100.0;
         let reserve = 2 * p.energy_cost;
         let cash = (p.deposits - reserve).max(0) as f64;
         p.capital_raised = 0;
@@ -164,8 +172,11 @@ pub fn invest_in_datacenters(
             p.capital_raised = raise;
             p.deposits += raise;
             inst.owners -= raise;
-            ledger.record(Sector::Owners, Sector::Providers, raise as i128);
-            gpus = gpus.min((cash + raise as f64) / price_cents);
+            ledger.record(Flow::OutsideCapital, Sector::Owners, Sector::Providers, raise as i128);
+            let finance = cash + raise as f64;
+            if finance < cost {
+                gpus *= finance / cost;
+            }
         }
         let capex = (gpus * price_cents).round() as i64;
         p.capex = capex;
@@ -174,7 +185,11 @@ pub fn invest_in_datacenters(
         let capex_usd = capex as f64 / 100.0;
         p.cumulative_capex += capex_usd;
         let revenue = (p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform) as f64;
-        p.cumulative_cash_flow += (revenue - p.energy_cost as f64 - p.tax as f64) / 100.0 - capex_usd;
+        let buildings_usd = p.building_spending as f64 / 100.0;
+        p.cumulative_capex += buildings_usd;
+        p.cumulative_cash_flow += (revenue - p.energy_cost as f64 - p.staff_cost as f64 - p.tax as f64) / 100.0
+            - capex_usd
+            - buildings_usd;
         if p.payback_tick.is_none() && p.cumulative_cash_flow >= 0.0 {
             p.payback_tick = Some(tick);
         }
@@ -203,6 +218,9 @@ pub fn invest_in_datacenters(
         while left > 1e-9 {
             let per_site = d.site_power_mw / mw_per_gpu;
             let count = left.min(per_site);
+            // The site's buildings and power equipment are ordered now and bought over the
+            // next months as capital-goods firms deliver them.
+            p.building_backlog += site_units;
             let id = index.datacenters;
             index.datacenters += 1;
             let base_price = if cfg.energy.site_price_from_states && !setup.state_prices.is_empty() {
@@ -241,31 +259,40 @@ pub fn invest_in_datacenters(
             left -= count;
         }
     }
-    ledger.record(Sector::Providers, Sector::Chips, capex_sum as i128);
+    ledger.record(Flow::Gpus, Sector::Providers, Sector::Chips, capex_sum as i128);
     inst.chips += capex_sum;
     inst.chip_sales += capex_sum;
 }
 
-/// Chip vendors and the energy sector pay profit tax on their sales (their costs lie
-/// outside the model) and distribute the rest to the owners.
+/// Chip vendors and the energy sector pay profit tax on their sales less their staff's
+/// wages (their other costs lie outside the model: the rest is rent) and distribute the
+/// rest to the owners; when sales did not cover wages, owners put in the difference.
 pub fn distribute_rents(setup: Res<Setup>, mut inst: ResMut<Institutions>, mut ledger: ResMut<Ledger>) {
     let rate = setup.config.government.profit_tax;
-    let chip_tax = (inst.chip_sales as f64 * rate).round() as i64;
-    let energy_tax = (inst.energy_sales as f64 * rate).round() as i64;
+    let trend = |t: f64, x: i64| if t > 0.0 { 0.9 * t + 0.1 * x as f64 } else { x as f64 };
+    inst.chip_sales_trend = trend(inst.chip_sales_trend, inst.chip_sales);
+    inst.energy_sales_trend = trend(inst.energy_sales_trend, inst.energy_sales);
+    // Profit = deposits now: last month ended at zero; this month brought sales less wages.
+    let chip_tax = (inst.chips.max(0) as f64 * rate).round() as i64;
+    let energy_tax = (inst.energy.max(0) as f64 * rate).round() as i64;
     inst.chips -= chip_tax;
     inst.energy -= energy_tax;
     inst.government += chip_tax + energy_tax;
     inst.taxes[1] += chip_tax + energy_tax;
     inst.chip_tax = chip_tax;
     inst.energy_tax = energy_tax;
-    ledger.record(Sector::Chips, Sector::Government, chip_tax as i128);
-    ledger.record(Sector::Energy, Sector::Government, energy_tax as i128);
-    let chip_div = inst.chips.max(0);
-    let energy_div = inst.energy.max(0);
-    inst.chips -= chip_div;
-    inst.energy -= energy_div;
-    inst.owners += chip_div + energy_div;
+    ledger.record(Flow::ProfitTax, Sector::Chips, Sector::Government, chip_tax as i128);
+    ledger.record(Flow::ProfitTax, Sector::Energy, Sector::Government, energy_tax as i128);
+    let (chips, energy) = (inst.chips, inst.energy);
+    inst.chips = 0;
+    inst.energy = 0;
+    let (chip_div, energy_div) = (chips.max(0), energy.max(0));
+    let (chip_eq, energy_eq) = ((-chips).max(0), (-energy).max(0));
+    inst.owners += chip_div + energy_div - chip_eq - energy_eq;
     inst.owner_income += chip_div + energy_div;
-    ledger.record(Sector::Chips, Sector::Owners, chip_div as i128);
-    ledger.record(Sector::Energy, Sector::Owners, energy_div as i128);
+    inst.rent_equity = chip_eq + energy_eq;
+    ledger.record(Flow::Dividends, Sector::Chips, Sector::Owners, chip_div as i128);
+    ledger.record(Flow::Dividends, Sector::Energy, Sector::Owners, energy_div as i128);
+    ledger.record(Flow::OutsideCapital, Sector::Owners, Sector::Chips, chip_eq as i128);
+    ledger.record(Flow::OutsideCapital, Sector::Owners, Sector::Energy, energy_eq as i128);
 }

@@ -6,11 +6,14 @@ use bevy_utils::Parallel;
 
 pub mod accounting;
 pub mod adoption;
+pub mod central_bank;
 pub mod datacenters;
 pub mod events;
+pub mod finance;
 pub mod goods;
 pub mod government;
 pub mod investment;
+pub mod markets;
 pub mod pricing;
 pub mod record;
 pub mod technology;
@@ -26,8 +29,14 @@ pub struct Scratch {
     pub subscribers: Vec<u64>,
     /// Per provider: subscription revenue this tick, cents.
     pub subscription_cents: Vec<i64>,
-    /// Float weights for apportioning.
+    /// Float weights for apportioning and market shares, by firm.
     pub weights: Vec<f64>,
+    /// Demand by firm in the market-clearing rounds, cents.
+    pub demand: Vec<f64>,
+    /// Units sold by firm.
+    pub sold: Vec<f64>,
+    /// Value sold by firm, cents.
+    pub value: Vec<f64>,
     /// Integer parts from apportioning.
     pub parts: Vec<i64>,
     /// Remaining vacancies per firm by tier, during matching.

@@ -4,7 +4,8 @@
 use bevy_ecs::prelude::*;
 use mindmill_config::{TIER_NAMES, TIERS};
 
-use crate::components::{BLOCK, Datacenter, Firm, Provider, WorkerBlock};
+use crate::accounts::{CHANGE_NAMES, Flow, INSTRUMENT_NAMES, SECTOR_NAMES, SECTORS, Sector, nfw};
+use crate::components::{BLOCK, Datacenter, Employer, Firm, MARKET_NAMES, Market, Provider, Role, WorkerBlock};
 use crate::resources::*;
 
 const USD: f64 = 0.01;
@@ -18,6 +19,8 @@ pub fn record_tick(
     labour: Res<Labour>,
     macro_: Res<Macro>,
     inst: Res<Institutions>,
+    fin: Res<Finance>,
+    ledger: Res<crate::accounts::Ledger>,
     acc: Res<Accounts>,
     index: Res<Index>,
     tally: Res<Tally>,
@@ -29,6 +32,8 @@ pub fn record_tick(
 ) {
     let cfg = &setup.config;
     let tick = cal.tick;
+    let mut firm_by_id: Vec<&Firm> = firms.iter().collect();
+    firm_by_id.sort_by_key(|f| f.id);
     let year = cfg.run.start_year + tick / 12;
     let month = (tick % 12 + 1) as u8;
     let w = setup.weight as f64;
@@ -48,6 +53,7 @@ pub fn record_tick(
     a.f64("consumption_usd_month", acc.consumption);
     a.f64("investment_usd_month", acc.investment);
     a.f64("government_purchases_usd_month", inst.purchases as f64 * USD);
+    a.f64("government_consumption_usd_month", acc.government_consumption);
     a.f64("price_level", macro_.cpi);
     a.f64("inflation_monthly", macro_.inflation);
     a.f64("labour_productivity_units_per_worker", macro_.productivity);
@@ -97,24 +103,171 @@ pub fn record_tick(
     a.f64("datacenter_energy_mwh", dcs.iter().map(|d| d.energy_mwh).sum());
     a.f64("datacenter_capex_to_date_usd", dcs.iter().map(|d| d.capex_to_date).sum());
     a.f64("wages_usd_month", acc.wages);
+    a.f64("wages_government_usd_month", acc.public_wages);
+    a.f64("wages_ai_stack_usd_month", acc.ai_stack_wages);
     a.f64("labour_share", ratio(acc.wages, acc.gdp));
     a.f64("constant_capital_c_usd_month", acc.constant_capital);
     a.f64("variable_capital_v_usd_month", acc.wages);
     a.f64("surplus_value_s_usd_month", acc.surplus);
     a.f64("rate_of_surplus_value", ratio(acc.surplus, acc.wages));
-    a.f64("profit_rate", ratio(acc.surplus, acc.constant_capital + acc.wages));
-    a.f64("organic_composition", ratio(acc.constant_capital, acc.wages));
+    // Marx on stocks: the profit rate per year on capital advanced (C at replacement cost plus
+    // the wage advance V), and the organic composition C / V.
+    a.f64("profit_rate", ratio(12.0 * acc.surplus, acc.constant_capital_stock + acc.variable_capital_stock));
+    a.f64("organic_composition", ratio(acc.constant_capital_stock, acc.variable_capital_stock));
+    a.f64("constant_capital_stock_usd", acc.constant_capital_stock);
+    a.f64("variable_capital_stock_usd", acc.variable_capital_stock);
+    a.f64("capital_firms_usd", acc.capital_firms);
+    a.f64("capital_gpus_usd", acc.capital_gpus);
+    a.f64("capital_buildings_usd", acc.capital_buildings);
     a.f64("surplus_share_firms", ratio(acc.firm_profits, acc.surplus));
     a.f64("surplus_share_providers", ratio(acc.provider_margins, acc.surplus));
     a.f64("surplus_share_compute", ratio(acc.compute_rents, acc.surplus));
     a.f64("surplus_share_energy", ratio(acc.energy_rents, acc.surplus));
     a.f64("surplus_share_government", ratio(acc.taxes, acc.surplus));
+    a.f64("surplus_share_finance", ratio(acc.net_interest, acc.surplus));
     a.f64("price_gain_to_buyers_usd_month", acc.price_gain);
     a.f64("taxes_usd_month", inst.taxes.iter().sum::<i64>() as f64 * USD);
     a.f64("transfers_usd_month", inst.transfers.iter().sum::<i64>() as f64 * USD);
-    a.f64("government_balance_usd", inst.government as f64 * USD);
     a.f64("owner_deposits_usd", inst.owners as f64 * USD);
-    a.u32("firm_exits", firms.iter().filter(|f| f.age == 0).count() as u32);
+    a.f64("owner_bonds_usd", fin.owner_bonds as f64 * USD);
+    a.u32("firm_exits", firms.iter().filter(|f| matches!(f.role, Role::Goods(_)) && f.age == 0).count() as u32);
+    let staff = |pred: &dyn Fn(Employer) -> bool| -> f64 {
+        firms
+            .iter()
+            .filter(|f| matches!(f.role, Role::Staff(e) if pred(e)))
+            .map(|f| tally.headcount[f.id as usize].iter().sum::<u32>() as f64 * w)
+            .sum()
+    };
+    a.f64("employment_government_persons", staff(&|e| e == Employer::Government));
+    a.f64("employment_ai_stack_persons", staff(&|e| e != Employer::Government));
+    for m in Market::ALL {
+        a.f64(MARKET_PRICE_COLUMNS[m as usize], macro_.price_index[m as usize]);
+    }
+    // Money, credit and the public debt.
+    a.f64("policy_rate", fin.policy_rate);
+    a.f64("deposit_rate", fin.deposit_rate);
+    a.f64("bond_rate", fin.bond_rate);
+    let loans: f64 = firms.iter().map(|f| f.loans as f64).sum();
+    let rate = firms.iter().map(|f| f.loans as f64 * f.loan_rate).sum::<f64>();
+    a.f64("loan_rate_mean", if loans > 0.0 { rate / loans } else { fin.policy_rate + cfg.finance.loan_spread });
+    a.f64("inflation_12m", fin.inflation_12m);
+    a.f64("inflation_expected", fin.expected_inflation);
+    a.f64("loans_usd", fin.bank_loans as f64 * USD);
+    a.f64("firm_loans_usd", loans * USD);
+    let sheet = &acc.balance_sheet;
+    let deposits = -(sheet[crate::accounts::Instrument::Deposits as usize][Sector::Banks as usize] as f64);
+    a.f64("deposits_usd", deposits * USD);
+    let equity = nfw(sheet, Sector::Banks) as f64;
+    a.f64("bank_equity_usd", equity * USD);
+    a.f64("bank_capital_ratio", ratio(equity, fin.bank_loans as f64));
+    a.f64("government_debt_usd", fin.bonds as f64 * USD);
+    a.f64("government_debt_to_gdp", ratio(fin.bonds as f64 * USD, 12.0 * acc.gdp));
+    a.f64("central_bank_bonds_usd", fin.cb_bonds as f64 * USD);
+    a.f64("reserves_usd", fin.reserves as f64 * USD);
+    a.f64("central_bank_advances_usd", fin.advances as f64 * USD);
+    a.f64("new_loans_usd_month", fin.new_loans as f64 * USD);
+    a.f64("loan_repayments_usd_month", fin.repayments as f64 * USD);
+    a.f64("loan_write_offs_usd_month", fin.write_offs as f64 * USD);
+    a.f64("credit_refused_usd_month", fin.credit_refused as f64 * USD);
+    a.u32("bankruptcies", fin.bankruptcies);
+    a.f64("loan_interest_usd_month", fin.loan_interest.iter().sum::<i64>() as f64 * USD);
+    a.f64("deposit_interest_usd_month", flow_total(&ledger, Flow::DepositInterest) * USD);
+    a.f64("bond_interest_usd_month", fin.bond_interest as f64 * USD);
+    a.f64("bank_profit_usd_month", fin.bank_profit as f64 * USD);
+    a.f64("government_deficit_usd_month", -(ledger.net(Sector::Government) as f64) * USD);
+    let (mut mk, mut sales) = (0.0, 0.0);
+    for f in firms.iter() {
+        mk += f.markup * f.sales as f64;
+        sales += f.sales as f64;
+    }
+    a.f64("markup_mean", ratio(mk, sales));
+
+    // ---- transaction-flow matrix: net receipts of each sector in each flow, then the
+    // changes in holdings (uses of funds negative), so every row and column sums to zero ----
+    let year16 = year as u16;
+    let tt = &mut rec.transactions;
+    let put = |tt: &mut crate::output::Table, flow: &str, sector: usize, c: i128| {
+        if c != 0 {
+            tt.u32("tick", tick);
+            tt.u16("year", year16);
+            tt.u8("month", month);
+            tt.str("flow", flow);
+            tt.str("sector", SECTOR_NAMES[sector]);
+            tt.i64("cents", i64::try_from(c).expect("a monthly flow fits in i64 cents"));
+            tt.f64("usd", c as f64 / 100.0);
+        }
+    };
+    for fl in Flow::ALL {
+        let m = &ledger.flows[fl as usize];
+        for s in 0..SECTORS {
+            let net: i128 = (0..SECTORS).map(|o| m[o][s] - m[s][o]).sum();
+            put(tt, fl.label(), s, net);
+        }
+    }
+    for (i, name) in CHANGE_NAMES.iter().enumerate() {
+        for s in 0..SECTORS {
+            put(tt, name, s, -(acc.balance_sheet[i][s] - acc.previous_balance_sheet[i][s]));
+        }
+    }
+
+    // ---- balance-sheet matrix: financial holdings by sector (assets positive), then the
+    // real assets at replacement cost, which no other sector owes ----
+    let bt = &mut rec.balance_sheet;
+    let row = |bt: &mut crate::output::Table, item: &str, s: usize, c: i128| {
+        if c != 0 {
+            bt.u32("tick", tick);
+            bt.u16("year", year16);
+            bt.u8("month", month);
+            bt.str("item", item);
+            bt.str("sector", SECTOR_NAMES[s]);
+            bt.i64("cents", i64::try_from(c).expect("a holding fits in i64 cents"));
+            bt.f64("usd", c as f64 / 100.0);
+        }
+    };
+    for (i, item) in INSTRUMENT_NAMES.iter().enumerate() {
+        for s in 0..SECTORS {
+            row(bt, item, s, acc.balance_sheet[i][s]);
+        }
+    }
+    let real = |usd: f64| crate::systems::round_i64(usd * 100.0) as i128;
+    row(bt, REAL_ASSETS[0], Sector::Firms as usize, real(acc.capital_firms));
+    row(bt, REAL_ASSETS[1], Sector::Providers as usize, real(acc.capital_gpus));
+    row(bt, REAL_ASSETS[2], Sector::Providers as usize, real(acc.capital_buildings));
+
+    // ---- markets: what the labour-share decomposition and the relative prices need ----
+    let mt = &mut rec.markets;
+    let capital_price = macro_.price_index[Market::CapitalGoods as usize];
+    for m in Market::ALL {
+        let mut r = MarketRow::default();
+        for &id in &setup.market_firms[m as usize] {
+            let f = firm_by_id[id as usize];
+            r.add(f, setup.config.firms.task_elasticity, &tally.headcount[id as usize], capital_price, &setup);
+        }
+        mt.u32("tick", tick);
+        mt.u16("year", year as u16);
+        mt.u8("month", month);
+        mt.str("market", MARKET_NAMES[m as usize]);
+        mt.u32("firms", setup.market_firms[m as usize].len() as u32);
+        mt.f64("price_index", macro_.price_index[m as usize]);
+        mt.f64("output_units", r.output);
+        mt.f64("sold_units", r.sold);
+        mt.f64("demand_usd_month", macro_.market_demand[m as usize]);
+        mt.f64("sales_usd_month", r.sales * USD);
+        mt.f64("value_added_usd_month", (r.sales - r.ai) * USD);
+        mt.f64("wage_bill_usd_month", r.wages * USD);
+        mt.f64("ai_bill_usd_month", r.ai * USD);
+        mt.f64("depreciation_usd_month", r.depreciation * USD);
+        mt.f64("interest_usd_month", r.interest * USD);
+        mt.f64("profit_usd_month", r.profit * USD);
+        mt.f64("employed_persons", r.heads * w);
+        mt.f64("capital_usd", r.capital * capital_price);
+        mt.f64("capacity_utilisation", ratio(r.output, r.capacity));
+        mt.f64("markup_mean", ratio(r.markup_sales, r.sales));
+        mt.f64("investment_usd_month", r.investment * USD);
+        mt.f64("tasks_human_units", r.tasks_human);
+        mt.f64("tasks_ai_units", r.tasks_ai);
+        mt.f64("tasks_oversight_units", r.tasks_oversight);
+    }
 
     // ---- tiers ----
     let t = &mut rec.tiers;
@@ -175,6 +328,8 @@ pub fn record_tick(
         pt.f64("tax_usd_month", p.tax as f64 * USD);
         pt.f64("capital_raised_usd_month", p.capital_raised as f64 * USD);
         pt.f64("deposits_usd", p.deposits as f64 * USD);
+        pt.f64("loans_usd", p.loans as f64 * USD);
+        pt.f64("net_interest_usd_month", p.interest as f64 * USD);
         pt.f64("gpus_h100e", p.gpus);
         pt.f64("cumulative_cash_flow_usd", p.cumulative_cash_flow);
         pt.f64("cumulative_capex_usd", p.cumulative_capex);
@@ -224,11 +379,13 @@ pub fn record_tick(
     let snapshot = tick % 12 == 11 || tick + 1 == setup.ticks;
     if ft.expected_rows == 0 {
         let snapshots = (0..setup.ticks).filter(|t| t % 12 == 11 || t + 1 == setup.ticks).count();
-        ft.expected_rows = snapshots * fs.len();
+        ft.expected_rows = snapshots * cfg.run.firms as usize;
     }
-    for f in fs.into_iter().filter(|_| snapshot) {
+    for f in fs.into_iter().filter(|f| snapshot && matches!(f.role, Role::Goods(_))) {
+        let Role::Goods(m) = f.role else { continue };
         ft.u32("tick", tick);
         ft.u32("firm", f.id);
+        ft.cat("market", m as u16, MARKET_NAMES[m as usize]);
         ft.cat("sector_naics", f.sector, &setup.sectors[f.sector as usize].0);
         ft.cat("provider", f.provider as u16, &cfg.providers[f.provider as usize].name);
         ft.bool("enterprise_contract", f.enterprise);
@@ -240,6 +397,10 @@ pub fn record_tick(
         ft.f64("wage_bill_usd_month", f.wage_bill as f64 * USD);
         ft.f64("ai_bill_usd_month", f.ai_bill as f64 * USD);
         ft.f64("deposits_usd", f.deposits as f64 * USD);
+        ft.f64("loans_usd", f.loans as f64 * USD);
+        ft.f64("loan_rate", f.loan_rate);
+        ft.f64("capital_usd", f.capital * capital_price);
+        ft.f64("investment_usd_month", f.investment_spending as f64 * USD);
         for k in 0..TIERS {
             ft.f64(col("ai_share_", TIER_NAMES[k], ""), f.ai_share[k]);
         }
@@ -271,6 +432,67 @@ pub fn record_tick(
         st.u16("months_unemployed", job.months_unemployed);
         st.f64("skill", pay.skill as f64);
     }
+}
+
+/// Real assets in the balance-sheet table (at replacement cost): firms' capital goods,
+/// datacenter GPUs, datacenter buildings and power equipment.
+pub const REAL_ASSETS: [&str; 3] = ["capital_goods", "datacenter_gpus", "datacenter_buildings"];
+
+/// Column names of the market price indices, in market order.
+const MARKET_PRICE_COLUMNS: [&str; crate::components::MARKETS] =
+    ["price_knowledge_services", "price_in_person_and_goods", "price_capital_goods"];
+
+/// Sums over a market's firms (money in cents).
+#[derive(Debug, Default)]
+struct MarketRow {
+    output: f64,
+    sold: f64,
+    sales: f64,
+    wages: f64,
+    ai: f64,
+    depreciation: f64,
+    interest: f64,
+    profit: f64,
+    heads: f64,
+    capital: f64,
+    capacity: f64,
+    markup_sales: f64,
+    investment: f64,
+    tasks_human: f64,
+    tasks_ai: f64,
+    tasks_oversight: f64,
+}
+
+impl MarketRow {
+    fn add(&mut self, f: &Firm, _sigma: f64, heads: &[u32; TIERS], _capital_price: f64, setup: &Setup) {
+        self.output += f.output;
+        self.sold += f.sold;
+        self.sales += f.sales as f64;
+        self.wages += f.wage_bill as f64;
+        self.ai += f.ai_bill as f64;
+        self.depreciation += f.depreciation as f64;
+        self.interest += f.interest as f64;
+        self.profit += f.profit as f64;
+        self.heads += heads.iter().sum::<u32>() as f64;
+        self.capital += f.capital;
+        let cap = crate::systems::goods::capacity(f, setup);
+        self.capacity += if cap.is_finite() { cap } else { f.output };
+        self.markup_sales += f.markup * f.sales as f64;
+        self.investment += f.investment_spending as f64;
+        // Task content of this month's output (worker-months of tasks): done by people, by
+        // AI, and the oversight tasks that AI use created (tier B).
+        for k in 0..TIERS {
+            let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
+            self.tasks_human += (1.0 - f.ai_share[k]) * tau * f.output;
+            self.tasks_ai += f.ai_share[k] * tau * f.output;
+        }
+        self.tasks_oversight += f.oversight_per_unit * f.output;
+    }
+}
+
+/// Total paid in `flow` this tick, cents.
+fn flow_total(ledger: &crate::accounts::Ledger, flow: Flow) -> f64 {
+    ledger.flows[flow as usize].iter().flatten().sum::<i128>() as f64
 }
 
 fn ratio(a: f64, b: f64) -> f64 {

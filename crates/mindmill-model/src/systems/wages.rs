@@ -1,25 +1,24 @@
-//! Phase 7, wages: the value of each occupation's human work follows the K+S wage
-//! rule (prices, productivity, tier unemployment); the wage paid is that value capped
-//! near the AI cost of the occupation's automatable tasks (Restrepo's compute ceiling).
+//! Wages: the value of each occupation's human work follows the K+S wage rule indexed to
+//! expected inflation, with productivity pass-through and a wage Phillips curve in tier
+//! unemployment; the wage paid is that value capped near the AI cost of the occupation's
+//! automatable tasks (Restrepo's compute ceiling).
 
 use bevy_ecs::prelude::*;
 use mindmill_config::TIERS;
 
 use crate::components::{Firm, Provider, Status, WorkerBlock};
 use crate::equations::{capped_wage, wage_rule};
-use crate::resources::{Labour, Macro, Policy, Setup, Tech};
+use crate::resources::{Finance, Labour, Macro, Policy, Setup, Tech};
 use crate::systems::workers::tool_boost;
 
-/// Floor of tier unemployment in the wage rule's log change (frictional unemployment never
-/// vanishes; without a floor one vacancy-driven month would move wages without bound).
-const U_FLOOR: f64 = 0.005;
-
 /// Updates the occupation wage indices and the national adoption ratios.
+#[allow(clippy::too_many_arguments)]
 pub fn update_wages(
     setup: Res<Setup>,
     tech: Res<Tech>,
     policy: Res<Policy>,
     macro_: Res<Macro>,
+    fin: Res<Finance>,
     mut labour: ResMut<Labour>,
     firms: Query<&Firm>,
     providers: Query<&Provider>,
@@ -48,29 +47,28 @@ pub fn update_wages(
             labour.ai_share[k] = share[k] / den[k];
         }
     }
-    // Unemployment by tier, smoothed; its log change enters the wage rule.
-    let mut dlog_u = [0.0; TIERS];
+    // Unemployment by tier, smoothed; its gap to the natural rate enters the wage rule.
+    let mut gap = [0.0; TIERS];
     for k in 0..TIERS {
         let n = (labour.employed[k] + labour.unemployed[k]) as f64;
         if n > 0.0 {
-            let u = (labour.unemployed[k] as f64 / n).max(U_FLOOR);
-            let old = labour.unemployment_rate[k].max(U_FLOOR);
-            let new = 0.7 * old + 0.3 * u;
-            dlog_u[k] = (new / old).ln();
-            labour.unemployment_rate[k] = new;
+            let u = labour.unemployed[k] as f64 / n;
+            labour.unemployment_rate[k] = 0.7 * labour.unemployment_rate[k] + 0.3 * u;
         }
+        gap[k] = labour.unemployment_rate[k] - w.natural_unemployment;
     }
     // The cheapest AI work on offer caps automatable wages.
     let ai_cost = providers.iter().filter(|p| p.api_price > 0.0).map(|p| p.api_price).fold(f64::INFINITY, f64::min)
         * (1.0 + policy.compute_tax);
-    let psi = [w.psi_cpi, w.psi_productivity, w.psi_unemployment];
-    // Downward nominal rigidity: falling prices pass to wages only in part.
-    let pi = macro_.inflation;
+    let psi = [w.psi_cpi, w.psi_productivity, w.phillips_slope];
+    // Wage setters index to expected inflation (monthly); expected deflation passes to wages
+    // only in part (downward nominal rigidity).
+    let pi = (1.0 + fin.expected_inflation).powf(1.0 / 12.0) - 1.0;
     let indexed = if pi >= 0.0 { pi } else { w.deflation_indexation * pi };
     let lab = &mut *labour;
     for (o, spec) in setup.occupations.iter().enumerate() {
         let k = spec.tier as usize;
-        let v = wage_rule(lab.occupation_value[o], indexed, macro_.productivity_growth, dlog_u[k], psi);
+        let v = wage_rule(lab.occupation_value[o], indexed, macro_.productivity_growth, gap[k], psi);
         lab.occupation_value[o] = v.max(w.minimum_wage_usd_month);
         let exposed = tech.automatable_frontier[o] as f64 * lab.adoption_ratio[k];
         let capped = if w.compute_ceiling && ai_cost.is_finite() { capped_wage(v, exposed, ai_cost) } else { v };

@@ -5,8 +5,8 @@ use bevy_ecs::prelude::*;
 use bevy_utils::Parallel;
 use mindmill_config::{LabourConfig, TIERS};
 
-use crate::accounts::{Ledger, Sector};
-use crate::components::{Firm, Job, NO_FIRM, Pay, Status, WorkerBlock};
+use crate::accounts::{Flow, Ledger, Sector};
+use crate::components::{Employer, Firm, Job, NO_FIRM, Pay, Provider, Role, Status, WorkerBlock};
 use crate::equations::{bass_hazard, matches};
 use crate::init::pick;
 use crate::resources::{Calendar, Index, Institutions, Labour, Policy, Setup, Tally, Tech};
@@ -108,7 +108,7 @@ pub fn tally_workforce(
     mut labour: ResMut<Labour>,
 ) {
     let l = &setup.config.labour;
-    let nf = setup.config.run.firms as usize;
+    let nf = setup.employers as usize;
     let no = setup.occupations.len();
     parts.iter_mut().for_each(|p| p.reset(nf, no));
     let local = &*parts;
@@ -180,20 +180,63 @@ pub fn tally_workforce(
     }
 }
 
+/// Staff an institution wants, persons: AI providers in proportion to their fleet costs,
+/// chip vendors and the energy sector to their sales (labour requirements per million USD
+/// of activity, `[staff]`), government its start headcount.
+pub fn staff_target(e: Employer, setup: &Setup, inst: &Institutions, providers: &[&Provider]) -> f64 {
+    let st = &setup.config.staff;
+    let per_year = |cents_month: f64| 12.0 * cents_month / 100.0 / 1e6;
+    match e {
+        Employer::Provider(i) => {
+            let p = providers[i as usize];
+            st.provider_per_musd * per_year(p.energy_cost as f64 + 100.0 * (p.depreciation + p.building_depreciation))
+        }
+        Employer::Chips => st.chips_per_musd * per_year(inst.chip_sales_trend),
+        Employer::Energy => st.energy_per_musd * per_year(inst.energy_sales_trend),
+        Employer::Government => setup.government_staff,
+    }
+}
+
 /// Labour demand: each firm wants enough human work for the tasks AI does not do at
-/// its expected output; excess staff is shed at `layoff_speed`, gaps become vacancies.
-pub fn plan_labour_demand(setup: Res<Setup>, tally: Res<Tally>, mut firms: Query<&mut Firm>) {
+/// its planned output; an institution wants its staff target in its start tier mix;
+/// excess staff is shed at `layoff_speed`, gaps become vacancies.
+pub fn plan_labour_demand(
+    setup: Res<Setup>,
+    cal: Res<Calendar>,
+    tally: Res<Tally>,
+    inst: Res<Institutions>,
+    providers: Query<&Provider>,
+    mut firms: Query<&mut Firm>,
+) {
     let l = &setup.config.labour;
     let w = setup.weight as f64;
+    let mut provs: Vec<&Provider> = providers.iter().collect();
+    provs.sort_by_key(|p| p.index);
+    let tick = cal.tick;
     firms.par_iter_mut().for_each(|mut f| {
         let id = f.id as usize;
-        let q = f.expected_demand;
+        let q = crate::systems::goods::planned_output(&f, &setup);
+        let staff = match f.role {
+            Role::Staff(e) => Some(staff_target(e, &setup, &inst, &provs) / w),
+            Role::Goods(_) => None,
+        };
+        if let Some(agents) = staff {
+            f.staff_target = agents * w;
+        }
         for k in 0..TIERS {
             let heads = tally.headcount[id][k] as f64;
-            let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
-            let required = (1.0 - f.ai_share[k]) * tau * q;
-            let per_agent = if heads > 0.0 { tally.effective[id][k] / heads } else { w };
-            let desired = required / per_agent;
+            // Employers post vacancies for this month's expected quits as well (separations
+            // come before matching), so a steady workforce stays steady.
+            let desired = (1.0 + l.quit_rate)
+                * match staff {
+                    Some(agents) => agents * f.tasks_per_unit[k],
+                    None => {
+                        let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
+                        let required = (1.0 - f.ai_share[k]) * tau * q;
+                        let per_agent = if heads > 0.0 { tally.effective[id][k] / heads } else { w };
+                        required / per_agent
+                    }
+                };
             f.desired[k] = desired;
             if f.failed {
                 f.layoff_rate[k] = 1.0;
@@ -203,7 +246,11 @@ pub fn plan_labour_demand(setup: Res<Setup>, tally: Res<Tally>, mut firms: Query
                 f.vacancies[k] = 0;
             } else {
                 f.layoff_rate[k] = 0.0;
-                f.vacancies[k] = (desired - heads).round().max(0.0) as u32;
+                // Fractional needs become a vacancy with that probability, so small employers
+                // replace expected quits without a bias from rounding.
+                let gap = (desired - heads).max(0.0);
+                let u = setup.draws.uniform(Stream::Vacancies, tick, id as u64, k as u32);
+                f.vacancies[k] = (gap.floor() + (u < gap.fract()) as u8 as f64) as u32;
             }
         }
     });
@@ -229,11 +276,12 @@ pub fn separate_workers(
     let l = &cfg.labour;
     let tick = cal.tick;
     let d = &setup.draws;
-    if scratch.firm_layoff.capacity() < cfg.run.firms as usize {
-        scratch.firm_layoff = Vec::with_capacity(cfg.run.firms as usize);
+    let ne = setup.employers as usize;
+    if scratch.firm_layoff.capacity() < ne {
+        scratch.firm_layoff = Vec::with_capacity(ne);
         huge_pages(&scratch.firm_layoff);
     }
-    scratch.firm_layoff.resize(cfg.run.firms as usize, [0.0; TIERS]);
+    scratch.firm_layoff.resize(ne, [0.0; TIERS]);
     for f in firms.iter() {
         scratch.firm_layoff[f.id as usize] = f.layoff_rate;
     }
@@ -341,8 +389,8 @@ pub fn separate_workers(
     }
     let w = setup.weight as i128;
     let spent = (worker_paid + gov_paid) * w;
-    ledger.record(Sector::Workers, Sector::Clearing, worker_paid * w);
-    ledger.record(Sector::Government, Sector::Clearing, gov_paid * w);
+    ledger.record(Flow::Retraining, Sector::Workers, Sector::Clearing, worker_paid * w);
+    ledger.record(Flow::Retraining, Sector::Government, Sector::Clearing, gov_paid * w);
     let spent = i64::try_from(spent).expect("retraining spending fits in i64 cents");
     let gov = i64::try_from(gov_paid * w).expect("retraining subsidy fits in i64 cents");
     inst.government -= gov;
@@ -370,7 +418,7 @@ pub fn match_workers(
 ) {
     let cfg = &setup.config;
     let l = &cfg.labour;
-    let nf = cfg.run.firms as usize;
+    let nf = setup.employers as usize;
     let s = &mut *scratch;
     s.open.resize(nf, [0; TIERS]);
     for f in firms.iter() {

@@ -8,6 +8,9 @@ use mindmill_config::{Config, ProviderKind, TIERS};
 
 use crate::accounts::{Breach, Ledger};
 use crate::components::*;
+
+mod sectors;
+pub mod steady_state;
 use crate::equations::{midpoint_for, reinstatement};
 use crate::resources::*;
 use crate::rng::{Draws, INIT_TICK, Stream};
@@ -63,7 +66,7 @@ pub fn occupation_specs(cfg: &Config) -> Vec<OccupationSpec> {
         .collect()
 }
 
-fn cumulative(xs: impl Iterator<Item = f64>) -> Vec<f64> {
+pub(crate) fn cumulative(xs: impl Iterator<Item = f64>) -> Vec<f64> {
     let mut acc = 0.0;
     xs.map(|x| {
         acc += x;
@@ -90,6 +93,23 @@ pub fn pick(cum: &[f64], x: f64) -> usize {
     cum.partition_point(|c| *c <= x).min(cum.len() - 1)
 }
 
+/// Chip vendors' and the energy sector's sales in the first month (replacement of the
+/// fleet's depreciation; the fleet's power at a typical utilisation), and each provider's
+/// monthly fleet costs (energy and depreciation), USD.
+fn initial_ai_stack_sales(cfg: &Config, providers: &[Provider], sites: &[Datacenter]) -> (f64, f64, Vec<f64>) {
+    const UTILISATION: f64 = 0.6;
+    let mut energy = vec![0.0; providers.len()];
+    for dc in sites {
+        let mut d = dc.clone();
+        crate::systems::datacenters::refresh_site(&mut d, cfg, 0);
+        let price = crate::systems::datacenters::site_price(&d, cfg, 1.0, 0);
+        energy[d.owner as usize] += d.it_mw * (0.3 + 0.7 * UTILISATION) * d.pue * HOURS_PER_MONTH * 1000.0 * price;
+    }
+    let chips: f64 = providers.iter().map(|p| p.depreciation).sum();
+    let costs: Vec<f64> = providers.iter().map(|p| p.depreciation + energy[p.index as usize]).collect();
+    (chips, energy.iter().sum(), costs)
+}
+
 /// Builds the World for a run of `config`; `run` separates the streams of runs that
 /// share a seed (sweeps).
 pub fn build_world(config: Config, run: u64) -> World {
@@ -110,7 +130,6 @@ pub fn build_world(config: Config, run: u64) -> World {
         tier_emp[o.tier as usize] += o.employment;
     }
     let tier_weights: Vec<f64> = occupations.iter().map(|o| o.employment / tier_emp[o.tier as usize]).collect();
-    let sectors: Vec<(String, f64)> = mindmill_data::sectors().into_iter().map(|s| (s.naics, s.lm_aiie)).collect();
     let state_prices: Vec<f64> = mindmill_data::state_electricity_prices().into_iter().map(|s| s.usd_kwh).collect();
 
     // A fixed sample of worker ids: those with the smallest hash in the Sample stream,
@@ -129,19 +148,27 @@ pub fn build_world(config: Config, run: u64) -> World {
     let mut sample_ids: Vec<u32> = heap.into_iter().map(|(_, i)| i).collect();
     sample_ids.sort_unstable();
 
-    let setup = Setup {
+    let mut setup = Setup {
         draws,
         weight,
         ticks: config.ticks(),
         tier_occupations: tiers_tbl,
         tier_weights,
-        sectors,
+        sectors: Vec::new(),
         state_prices,
         sample_ids,
         occupations,
-        config,
+        employers: config.run.firms + config.providers.len() as u32 + 3,
+        market_firms: Default::default(),
+        capital_per_output: 0.0,
+        normal_profit_rate: 0.0,
+        consumption_weights: [0.5, 0.5],
+        government_staff: 0.0,
+        start_real_rate: 0.0,
+        bank_capital_ratio: 0.0,
+        config: config.clone(),
     };
-    let cfg = &setup.config;
+    let cfg = &config;
 
     // ---- Technology and providers --------------------------------------------------
     let k0 = cfg.technology.frontier_capability_oom;
@@ -220,6 +247,9 @@ pub fn build_world(config: Config, run: u64) -> World {
         }
         let peak: f64 = vintages.iter().map(|v| v.count * v.flops).sum();
         let training = pc.training_share * peak * d.inference_mfu * SECONDS_PER_MONTH;
+        // Buildings and power equipment of the fleet's facility power (units of capital goods
+        // at start prices = USD); sunk, like the GPUs.
+        let buildings = fleet_mw * cfg.capital.building_cost_usd_per_mw;
         let capability = match pc.kind {
             ProviderKind::OpenWeight => tech.open_weight,
             _ => k0 + pc.capability_offset_oom,
@@ -259,10 +289,17 @@ pub fn build_world(config: Config, run: u64) -> World {
             dividends: 0,
             capital_raised: 0,
             deposits: (pc.initial_deposits_usd * 100.0).round() as i64,
+            loans: 0,
+            interest: 0,
+            staff_cost: 0,
+            buildings,
+            building_backlog: 0.0,
+            building_depreciation: 0.0,
+            building_spending: 0,
             expected_demand_flop: 0.0,
             demand_growth: 0.0,
-            cumulative_cash_flow: -capex,
-            cumulative_capex: capex,
+            cumulative_cash_flow: -(capex + buildings),
+            cumulative_capex: capex + buildings,
             cumulative_profit: 0.0,
             payback_tick: None,
             grid_used_mw: 0.0,
@@ -273,6 +310,39 @@ pub fn build_world(config: Config, run: u64) -> World {
         dc.capex_to_date = dc.vintages.iter().map(|v| v.count * v.price).sum();
     }
     refresh_automatable(&mut tech, &setup, &capabilities);
+
+    // ---- Staff the AI stack needs at start (docs/MODEL.md 5.4) -----------------------
+    // Initial API prices and fleet costs, for the firms' first provider choice and the staff.
+    let mut providers_now = provider_components.clone();
+    crate::systems::datacenters::init_provider_costs(&mut providers_now, &datacenters, &tech, &setup);
+    let (chip_sales, energy_sales, fleet_costs) = initial_ai_stack_sales(cfg, &providers_now, &datacenters);
+    let st = &cfg.staff;
+    let mut staff_persons: Vec<(Employer, f64)> = fleet_costs
+        .iter()
+        .enumerate()
+        .map(|(p, c)| (Employer::Provider(p as u8), st.provider_per_musd * 12.0 * c / 1e6))
+        .collect();
+    staff_persons.push((Employer::Chips, st.chips_per_musd * 12.0 * chip_sales / 1e6));
+    staff_persons.push((Employer::Energy, st.energy_per_musd * 12.0 * energy_sales / 1e6));
+
+    // ---- Firms' sizes and sectors, and who works where -------------------------------
+    let nf = cfg.run.firms as usize;
+    let employed = (0..n)
+        .filter(|&i| draws.uniform(Stream::InitWorkers, INIT_TICK, i, 4) >= cfg.population.initial_unemployment)
+        .count()
+        .max(1) as f64;
+    let raw: Vec<f64> = (0..nf)
+        .map(|f| {
+            let u = draws.uniform(Stream::InitFirms, INIT_TICK, f as u64, 0);
+            (1.0 - u).powf(-1.0 / cfg.firms.size_pareto_alpha)
+        })
+        .collect();
+    let sizes = cap_sizes(&raw, employed, cfg.firms.max_size_share * employed);
+    let plan = sectors::plan(cfg, &setup.occupations, &staff_persons, employed / n as f64, |f| sizes[f as usize]);
+    let ne = setup.employers as usize;
+    let mut eff = vec![[0.0f64; TIERS]; ne];
+    let mut heads = vec![[0u32; TIERS]; ne];
+    let mut bill = vec![0.0f64; ne];
 
     // ---- Workers -------------------------------------------------------------------
     let occ = &setup.occupations;
@@ -312,29 +382,13 @@ pub fn build_world(config: Config, run: u64) -> World {
         )
     };
 
-    // ---- Firms ---------------------------------------------------------------------
-    // Firm sizes need the number employed first: one cheap pass over the same draws.
-    let nf = cfg.run.firms as usize;
-    let employed = (0..n)
-        .filter(|&i| draws.uniform(Stream::InitWorkers, INIT_TICK, i, 4) >= cfg.population.initial_unemployment)
-        .count()
-        .max(1) as f64;
-    let raw: Vec<f64> = (0..nf)
-        .map(|f| {
-            let u = draws.uniform(Stream::InitFirms, INIT_TICK, f as u64, 0);
-            (1.0 - u).powf(-1.0 / cfg.firms.size_pareto_alpha)
-        })
-        .collect();
-    let sizes = cap_sizes(&raw, employed, cfg.firms.max_size_share * employed);
-    let cum_size = cumulative(sizes.iter().copied());
-    let total_size = *cum_size.last().unwrap();
-    let mut eff = vec![[0.0f64; TIERS]; nf];
-    let mut heads = vec![[0u32; TIERS]; nf];
-    let mut bill = vec![0.0f64; nf];
-
     // Workers are made, given their employer and spawned one block at a time, so a
-    // national run never holds a second copy of every worker.
-    let mut workers_deposits: i128 = 0;
+    // national run never holds a second copy of every worker. Their first month's
+    // consumption and benefits are summed for the starting balance (5.5).
+    let h = &cfg.households;
+    let first_rate = cfg.central_bank.initial_rate - cfg.finance.deposit_spread;
+    let monthly_target = (1.0 + cfg.central_bank.inflation_target).powf(1.0 / 12.0) - 1.0;
+    let (mut workers_deposits, mut consumption, mut benefits) = (0i128, 0.0f64, 0.0f64);
     let mut first = 0u64;
     while first < n {
         let last = (first + BLOCK as u64).min(n);
@@ -344,15 +398,28 @@ pub fn build_world(config: Config, run: u64) -> World {
         for i in first..last {
             let (mut job, pay) = make_worker(i);
             workers_deposits += pay.deposits as i128;
+            let dep = pay.deposits as f64 / 100.0;
+            let mut income = dep * first_rate.max(0.0) / 12.0;
             if job.status == Status::Employed {
-                let f = pick(&cum_size, draws.uniform(Stream::InitJobs, INIT_TICK, i, 0) * total_size);
-                job.employer = f as u32;
+                let e = plan.employer(
+                    job.occupation as usize,
+                    draws.uniform(Stream::InitJobs, INIT_TICK, i, 0),
+                    draws.uniform(Stream::InitJobs, INIT_TICK, i, 1),
+                ) as usize;
+                job.employer = e as u32;
                 let k = job.tier as usize;
                 let boost = if job.tools { tool_boost(pay.skill as f64, lab) } else { 0.0 };
-                eff[f][k] += pay.skill as f64 * (1.0 + boost) * wf;
-                heads[f][k] += 1;
-                bill[f] += pay.wage as f64 * wf;
+                eff[e][k] += pay.skill as f64 * (1.0 + boost) * wf;
+                heads[e][k] += 1;
+                bill[e] += pay.wage as f64 * wf;
+                income += pay.wage as f64 * (1.0 - cfg.government.income_tax);
+            } else {
+                let b = cfg.wages.benefit_replacement * pay.wage as f64;
+                benefits += b * wf;
+                income += b;
             }
+            let real_income = (income - monthly_target * dep).max(0.0);
+            consumption += (h.worker_mpc_income * real_income + h.worker_mpc_wealth * dep).min(dep + income) * wf;
             block.jobs.push(job);
             block.pays.push(pay);
         }
@@ -360,108 +427,163 @@ pub fn build_world(config: Config, run: u64) -> World {
         first = last;
     }
 
-    // Initial API prices for the firms' first provider choice.
-    let mut providers_now = provider_components.clone();
-    crate::systems::datacenters::init_provider_costs(&mut providers_now, &datacenters, &tech, &setup);
-
+    // ---- Employers -----------------------------------------------------------------
     let mu = cfg.firms.markup;
     let phi0 = cfg.adoption.initial_share_of_ceiling;
-    let mut firms = Vec::with_capacity(nf);
-    let mut q_sum = 0.0;
-    let mut tau_mean = [0.0; TIERS];
-    for f in 0..nf {
-        let s = (draws.uniform(Stream::InitFirms, INIT_TICK, f as u64, 1) * setup.sectors.len() as f64) as usize;
-        let s = s.min(setup.sectors.len() - 1);
-        let speed = (cfg.adoption.sector_sensitivity * setup.sectors[s].1).exp();
+    let mut firms = Vec::with_capacity(ne);
+    for f in 0..ne {
+        let role = if f < nf { Role::Goods(plan.firm_market[f]) } else { Role::Staff(plan.staff[f - nf]) };
+        let sector = if f < nf {
+            plan.firm_sector[f] as usize
+        } else {
+            let parent = match plan.staff[f - nf] {
+                Employer::Provider(_) => "51",
+                Employer::Chips => "31",
+                Employer::Energy => "22",
+                Employer::Government => "99",
+            };
+            plan.sectors.iter().position(|s| s.naics == parent).unwrap_or(0)
+        };
+        let speed = (cfg.adoption.sector_sensitivity * plan.sectors[sector].lm_aiie).exp();
         let total_heads: u32 = heads[f].iter().sum();
-        let provider =
-            crate::systems::adoption::choose_provider(&providers_now, &tech, cfg, &draws, INIT_TICK, f as u64);
-        let pk = providers_now[provider].capability;
-        let ceiling: [f64; TIERS] =
-            std::array::from_fn(|k| tech.tier_ceiling[provider][k].min(cfg.adoption.regulation_cap[k]));
-        let share: [f64; TIERS] = std::array::from_fn(|k| phi0 * ceiling[k]);
-        let q0 = bill[f] * (1.0 + mu);
-        let mut tau = [0.0; TIERS];
-        let mut ai_per_unit = 0.0;
-        if q0 > 0.0 {
-            for k in [0usize, 2, 3] {
-                tau[k] = eff[f][k] / ((1.0 - share[k]) * q0);
-                ai_per_unit += share[k] * tau[k];
-            }
-        }
-        let oversight =
-            reinstatement(cfg.adoption.reinstatement_rate, pk, k0, cfg.adoption.reinstatement_decay_oom) * ai_per_unit;
-        if q0 > 0.0 {
-            tau[1] = (eff[f][1] / ((1.0 - share[1]) * q0) - oversight).max(0.0);
-        }
-        q_sum += q0;
-        for k in 0..TIERS {
-            tau_mean[k] += tau[k] * q0;
-        }
+        let provider = crate::systems::adoption::choose_provider(&providers_now, &tech, cfg, &draws, INIT_TICK, f as u64);
+        let ceiling: [f64; TIERS] = if f < nf {
+            std::array::from_fn(|k| tech.tier_ceiling[provider][k].min(cfg.adoption.regulation_cap[k]))
+        } else {
+            [0.0; TIERS]
+        };
+        let persons = total_heads as f64 * wf;
         firms.push(Firm {
             id: f as u32,
-            sector: s as u16,
+            role,
+            sector: sector as u16,
             sector_speed: speed,
             provider: provider as u8,
             enterprise: total_heads >= cfg.firms.enterprise_min_workers,
-            tasks_per_unit: tau,
-            ai_share: share,
+            // Staff keep the tier mix they start with.
+            tasks_per_unit: if f < nf {
+                [0.0; TIERS]
+            } else {
+                std::array::from_fn(|k| heads[f][k] as f64 / total_heads.max(1) as f64)
+            },
+            ai_share: std::array::from_fn(|k| phi0 * ceiling[k]),
             ceiling,
-            oversight_per_unit: oversight,
+            oversight_per_unit: 0.0,
             desired: std::array::from_fn(|k| heads[f][k] as f64),
             vacancies: [0; TIERS],
             layoff_rate: [0.0; TIERS],
             price: 1.0,
             markup: mu,
-            expected_demand: q0,
-            output: q0,
-            demand: q0,
-            sold: q0,
+            expected_demand: 0.0,
+            output: 0.0,
+            demand: 0.0,
+            sold: 0.0,
             ai_units: 0.0,
             sales: 0,
             wage_bill: (bill[f] * 100.0).round() as i64,
             ai_bill: 0,
             profit: 0,
-            deposits: (bill[f] * 100.0 * cfg.firms.cash_buffer_months).round() as i64,
+            deposits: if f < nf { (bill[f] * 100.0 * cfg.firms.cash_buffer_months).round() as i64 } else { 0 },
+            loans: 0,
+            interest: 0,
+            loan_rate: 0.0,
+            market_share: 0.0,
+            sales_trend: 0.0,
+            capital: 0.0,
+            investment_order: 0.0,
+            investment: 0.0,
+            investment_spending: 0,
+            depreciation: 0,
+            profit_trend: 0.0,
+            normal_profit_rate: 0.0,
+            staff_target: if f < nf { 0.0 } else { persons },
             failed: false,
             age: 0,
         });
     }
-    // Firms that drew no workers start small with the average task mix.
-    let q_mean = q_sum / nf as f64;
-    for firm in firms.iter_mut().filter(|f| f.expected_demand <= 0.0) {
-        for k in 0..TIERS {
-            firm.tasks_per_unit[k] = tau_mean[k] / q_sum.max(1.0);
+    // The AI work each firm buys in the first month: for tier k, phi_k / (1 - phi_k) of the
+    // effective labour it employs there (independent of output), at its provider's price.
+    for f in firms.iter_mut().take(nf) {
+        let id = f.id as usize;
+        let units: f64 = (0..TIERS).map(|k| f.ai_share[k] / (1.0 - f.ai_share[k]).max(1e-9) * eff[id][k]).sum();
+        let p = &providers_now[f.provider as usize];
+        let price = if f.enterprise { p.enterprise_price } else { p.api_price } * (1.0 + cfg.government.compute_tax);
+        f.ai_bill = (units * price * 100.0).round() as i64;
+    }
+    // Output and capital at start, then each firm's tasks per unit of output: the human
+    // effective labour it employs per unit, grossed up for the tasks AI already does.
+    let building_replacement: f64 =
+        provider_components.iter().map(|p| p.buildings / (12.0 * cfg.capital.building_life_years)).sum();
+    let kappa = steady_state::output_and_capital(cfg, &mut firms, building_replacement);
+    let mut tau_mean = [[0.0; TIERS]; MARKETS];
+    let mut q_market = [0.0; MARKETS];
+    for f in firms.iter_mut().take(nf) {
+        let q0 = f.expected_demand;
+        let pk = providers_now[f.provider as usize].capability;
+        let share = f.ai_share;
+        let mut tau = [0.0; TIERS];
+        let mut ai_per_unit = 0.0;
+        let id = f.id as usize;
+        if bill[id] > 0.0 {
+            for k in [0usize, 2, 3] {
+                tau[k] = eff[id][k] / ((1.0 - share[k]) * q0);
+                ai_per_unit += share[k] * tau[k];
+            }
         }
-        firm.expected_demand = 0.1 * q_mean;
-        firm.output = firm.expected_demand;
-        firm.demand = firm.expected_demand;
-        firm.sold = firm.expected_demand;
+        let oversight = if heads[id][1] > 0 {
+            reinstatement(cfg.adoption.reinstatement_rate, pk, k0, cfg.adoption.reinstatement_decay_oom) * ai_per_unit
+        } else {
+            0.0
+        };
+        if bill[id] > 0.0 {
+            tau[1] = (eff[id][1] / ((1.0 - share[1]) * q0) - oversight).max(0.0);
+        }
+        f.tasks_per_unit = tau;
+        f.oversight_per_unit = oversight;
+        if let Role::Goods(m) = f.role {
+            for k in 0..TIERS {
+                tau_mean[m as usize][k] += tau[k] * q0;
+            }
+            q_market[m as usize] += q0;
+        }
+    }
+    // Firms that drew no workers take the average task mix of their market.
+    for f in firms.iter_mut().take(nf).filter(|f| bill[f.id as usize] <= 0.0) {
+        if let Role::Goods(m) = f.role {
+            let m = m as usize;
+            f.tasks_per_unit = std::array::from_fn(|k| tau_mean[m][k] / q_market[m].max(1.0));
+        }
     }
 
-    // ---- Balance sheets ------------------------------------------------------------
-    let wage_bill: f64 = bill.iter().sum();
-    let mut inst = Institutions {
-        owners: (cfg.households.owner_deposit_months * wage_bill * 100.0).round() as i64,
-        // Owners start with one month of after-tax profits as last month's income.
-        owner_income: (wage_bill * mu * 100.0 * (1.0 - cfg.government.profit_tax)).round() as i64,
-        // Purchases start at the balanced-budget level: income and profit taxes less benefits.
-        planned_purchases: (wage_bill
-            * 100.0
-            * (cfg.government.income_tax + cfg.government.profit_tax * mu / (1.0 + mu)
-                - cfg.population.initial_unemployment * cfg.wages.benefit_replacement))
-            .round() as i64,
-        ..Default::default()
+    // ---- Balance sheets (docs/MODEL.md 5.5) -----------------------------------------
+    let hh = steady_state::Households {
+        workers_deposits,
+        weight,
+        worker_consumption: consumption,
+        benefits,
+        chip_sales,
+        energy_sales,
     };
+    let (fin, inst, start) = steady_state::balance_sheets(cfg, &mut firms, &provider_components, &hh, kappa);
     let mut ledger = Ledger::default();
     let workers_sum: i128 = workers_deposits * weight as i128;
-    let firms_sum: i128 = firms.iter().map(|f| f.deposits as i128).sum();
-    let prov_sum: i128 = provider_components.iter().map(|p| p.deposits as i128).sum();
-    // Government debt is the counterpart of private net wealth: the sectors sum to zero.
-    let private = workers_sum + firms_sum + prov_sum + inst.owners as i128;
-    inst.government = i64::try_from(-private).expect("initial money fits in i64 cents");
-    ledger.previous = [workers_sum, inst.owners as i128, firms_sum, prov_sum, 0, 0, inst.government as i128, 0];
-    ledger.total = 0;
+    ledger.previous = crate::systems::accounting::holdings(
+        workers_sum,
+        &inst,
+        &fin,
+        firms.iter().map(|f| (f.deposits, f.loans)),
+        provider_components.iter().map(|p| (p.deposits, p.loans)),
+    );
+    setup.capital_per_output = start.capital_per_output;
+    setup.start_real_rate = fin.policy_rate - fin.expected_inflation;
+    setup.bank_capital_ratio = start.bank_capital_ratio;
+    setup.normal_profit_rate = start.normal_profit_rate;
+    setup.consumption_weights = start.consumption_weights;
+    setup.government_staff = firms.iter().filter(|f| f.role == Role::Staff(Employer::Government)).map(|f| f.staff_target).sum();
+    setup.market_firms = std::array::from_fn(|m| {
+        firms.iter().filter(|f| f.role == Role::Goods(Market::ALL[m])).map(|f| f.id).collect()
+    });
+    setup.sectors = plan.sectors.iter().map(|s| (s.naics.clone(), s.lm_aiie)).collect();
 
     // ---- Aggregates ----------------------------------------------------------------
     let mut labour = Labour {
@@ -473,6 +595,9 @@ pub fn build_world(config: Config, run: u64) -> World {
     labour.adoption_ratio = [phi0; TIERS];
     let macro_ = Macro {
         cpi: 1.0,
+        // Inflation at the target before the start (the consumption function's real income).
+        inflation: (1.0 + cfg.central_bank.inflation_target).powf(1.0 / 12.0) - 1.0,
+        price_index: [1.0; MARKETS],
         chat_adoption: cfg.households.chat_adoption_initial,
         productivity: 1.0,
         ..Default::default()
@@ -504,9 +629,9 @@ pub fn build_world(config: Config, run: u64) -> World {
     }
     let nocc = setup.occupations.len();
     world.insert_resource(Tally {
-        headcount: vec![[0; TIERS]; nf],
-        effective: vec![[0.0; TIERS]; nf],
-        wages: vec![[0.0; TIERS]; nf],
+        headcount: vec![[0; TIERS]; ne],
+        effective: vec![[0.0; TIERS]; ne],
+        wages: vec![[0.0; TIERS]; ne],
         occ_employed: vec![0; nocc],
         occ_unemployed: vec![0; nocc],
         occ_wages: vec![0.0; nocc],
@@ -518,6 +643,7 @@ pub fn build_world(config: Config, run: u64) -> World {
     world.insert_resource(labour);
     world.insert_resource(macro_);
     world.insert_resource(inst);
+    world.insert_resource(fin);
     world.insert_resource(ledger);
     world.insert_resource(Breach::default());
     world.insert_resource(crate::accounts::CheckEvery::default());
