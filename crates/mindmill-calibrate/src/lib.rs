@@ -279,6 +279,9 @@ pub fn calibrate(config: &Config) -> Vec<Fit> {
         * 3600.0;
     let frontier_price = agg.f64s("ai_price_usd_per_unit_frontier")[0] / (t.flop_per_unit / FLOP_PER_TOKEN) * 1e6;
     let fleet: f64 = config.providers.iter().map(|p| p.initial_fleet_h100e).sum();
+    let ai_spending_year = agg.f64s("ai_spending_firms_usd_month").iter().take(12).sum::<f64>();
+    let setup = sim.world().resource::<mindmill_model::resources::Setup>();
+    let (omega, spread) = (setup.oversight_median, setup.oversight_dispersion);
 
     let fit =
         |quantity, unit, value, target, tolerance, absolute, source, parameter: Option<&'static str>, baseline| Fit {
@@ -470,6 +473,36 @@ pub fn calibrate(config: &Config) -> Vec<Fit> {
             0.03,
             true,
             "the model's first month; target BLS nonfarm labour share 0.56-0.57 since 2010",
+            None,
+            None,
+        ),
+        within(
+            "firms' spending on AI work, first year",
+            "USD/year",
+            ai_spending_year,
+            6.9e9,
+            74e9,
+            "the model's first 12 months (API and enterprise, compute tax included); range: half the US enterprise generative-AI spending of 2024 (13.8 bn USD) to twice that of 2025 (37 bn), Menlo Ventures [press]",
+        ),
+        fit(
+            "median oversight per AI task (fitted), start",
+            "worker-months",
+            omega,
+            omega,
+            0.0,
+            false,
+            "fitted at start with its log sd so that 23% of exposed tasks are profitable to automate with a 27% average saving (Acemoglu 2024); shown, not a target",
+            None,
+            None,
+        ),
+        fit(
+            "log sd of oversight across tasks (fitted), start",
+            "",
+            spread,
+            spread,
+            0.0,
+            false,
+            "fitted with the median above; shown, not a target",
             None,
             None,
         ),

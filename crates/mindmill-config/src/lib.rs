@@ -249,7 +249,7 @@ pub struct FirmConfig {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct AdoptionConfig {
-    /// AI share of automatable tasks at start. Default 0.05.
+    /// AI share of technically automatable tasks at start. Default 0.05.
     pub initial_share_of_ceiling: f64,
     /// Bass innovation coefficient, per year. Default 0.03 (Sultan, Farley & Lehmann 1990).
     pub bass_p: f64,
@@ -257,14 +257,19 @@ pub struct AdoptionConfig {
     pub bass_q: f64,
     /// Adoption speed per sd of industry LM-AIIE (Felten et al. 2023). Default 0.5.
     pub sector_sensitivity: f64,
-    /// AI is adopted for a task when its cost is below wage / cost_margin. Default 1.
-    pub cost_margin: f64,
-    /// Monthly share of AI tasks moved back to people while AI costs more than the wage. Default 0.05.
+    /// Share of technically automatable (exposed) tasks that are profitable to give to AI
+    /// at start prices and wages. Default 0.23 (Acemoglu 2024).
+    pub profitable_share_start: f64,
+    /// Average cost saving on the tasks that are profitable to automate at start: one minus
+    /// (compute + oversight) over the wage. Default 0.27 (Acemoglu 2024, from Svanberg et
+    /// al. 2024 and the experimental studies it cites).
+    pub cost_saving_start: f64,
+    /// Capability OOMs above the 2025 frontier over which the oversight a unit of AI work
+    /// needs falls by a factor e (more capable models need less checking). Default 2.
+    pub oversight_decay_oom: f64,
+    /// Monthly share of the gap closed when a firm's AI share is above what is profitable
+    /// (tasks move back to people). Default 0.05.
     pub reversal_rate: f64,
-    /// Tier B worker-months of oversight per AI worker-month at start. Default 0.15.
-    pub reinstatement_rate: f64,
-    /// Capability OOMs over which oversight needs fall by a factor e. Default 2.
-    pub reinstatement_decay_oom: f64,
     /// Highest AI share of tasks allowed, by tier A, B, C, M. Default all 1.
     pub regulation_cap: [f64; TIERS],
 }
@@ -385,7 +390,8 @@ pub struct GovernmentConfig {
     pub spending_smoothing: f64,
     /// Purchases fall by this share of potential GDP per unit of debt/GDP above its start level (Bohn 1998). Default 0.05.
     pub debt_response: f64,
-    /// Real growth per year of government purchases (potential growth beyond AI). Default 0.
+    /// Real growth per year of government purchases: potential labour productivity growth,
+    /// as the labour force is fixed (CBO 2025: 1.3% a year, 2025-2035). Default 0.013.
     pub potential_growth: f64,
 }
 

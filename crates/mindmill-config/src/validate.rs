@@ -160,10 +160,10 @@ pub(crate) fn check(c: &Config) -> Check {
     range("adoption.bass_p", a.bass_p, 0.0, 12.0)?;
     range("adoption.bass_q", a.bass_q, 0.0, 12.0)?;
     range("adoption.sector_sensitivity", a.sector_sensitivity, 0.0, 5.0)?;
-    range("adoption.cost_margin", a.cost_margin, 0.01, 100.0)?;
+    range("adoption.profitable_share_start", a.profitable_share_start, 0.001, 0.999)?;
+    range("adoption.cost_saving_start", a.cost_saving_start, 0.001, 0.95)?;
+    positive("adoption.oversight_decay_oom", a.oversight_decay_oom)?;
     unit("adoption.reversal_rate", a.reversal_rate)?;
-    range("adoption.reinstatement_rate", a.reinstatement_rate, 0.0, 5.0)?;
-    positive("adoption.reinstatement_decay_oom", a.reinstatement_decay_oom)?;
     for (i, v) in a.regulation_cap.iter().enumerate() {
         unit(&format!("adoption.regulation_cap[{i}] (tier {})", TIER_NAMES[i]), *v)?;
     }

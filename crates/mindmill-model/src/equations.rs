@@ -111,10 +111,86 @@ pub fn markup(max: f64, gap_oom: f64) -> f64 {
     max * (1.0 - (-gap_oom.max(0.0) / 0.5).exp())
 }
 
-/// Oversight (tier B) worker-months needed per AI worker-month at capability `k`.
+/// Standard normal distribution function (W. J. Cody's rational approximation of erfc
+/// as in Numerical Recipes' `erfcc`, relative error below 1.2e-7).
 #[inline]
-pub fn reinstatement(rate0: f64, k: f64, k0: f64, decay_oom: f64) -> f64 {
-    rate0 * (-(k - k0).max(0.0) / decay_oom).exp()
+pub fn normal_cdf(x: f64) -> f64 {
+    let z = x.abs() / std::f64::consts::SQRT_2;
+    let t = 1.0 / (1.0 + 0.5 * z);
+    let poly = -z * z - 1.26551223
+        + t * (1.00002368
+            + t * (0.37409196
+                + t * (0.09678418
+                    + t * (-0.18628806
+                        + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    let erfc = t * poly.exp();
+    if x >= 0.0 { 1.0 - 0.5 * erfc } else { 0.5 * erfc }
+}
+
+/// Tasks that are profitable to give to AI, and what they cost (Acemoglu & Restrepo 2018:
+/// a task moves to AI when its effective AI cost is below the wage). Doing a unit of task
+/// with AI costs the compute `price` plus `omega` units of human oversight and
+/// integration at `oversight_wage`; `omega` is log-normal across tasks with median
+/// `omega_median` and log sd `dispersion`. Returns (share of technically automatable
+/// tasks that are profitable at `wage`, mean `omega` of those tasks).
+#[inline]
+pub fn profitable_tasks(wage: f64, price: f64, oversight_wage: f64, omega_median: f64, dispersion: f64) -> (f64, f64) {
+    if wage <= price || oversight_wage <= 0.0 || omega_median <= 0.0 {
+        return (if wage > price && omega_median <= 0.0 { 1.0 } else { 0.0 }, 0.0);
+    }
+    let threshold = (wage - price) / oversight_wage;
+    let z = (threshold / omega_median).ln() / dispersion;
+    let share = normal_cdf(z);
+    // E[omega | omega < threshold] for a log-normal.
+    let mean = if share > 1e-12 {
+        omega_median * (0.5 * dispersion * dispersion).exp() * normal_cdf(z - dispersion) / share
+    } else {
+        threshold
+    };
+    (share, mean.min(threshold))
+}
+
+/// Median oversight need at capability `k` (log10 FLOP): the start's median falls by a
+/// factor e per `decay_oom` orders of magnitude above the start frontier `k0`.
+#[inline]
+pub fn oversight_median(median0: f64, k: f64, k0: f64, decay_oom: f64) -> f64 {
+    median0 * (-(k - k0).max(0.0) / decay_oom).exp()
+}
+
+/// The median oversight need and its dispersion that reproduce a `profitable` share of
+/// exposed tasks and an average `saving` on them (Acemoglu 2024: 23% and 27%), given the
+/// start's compute price per unit of task and wages. `groups` are (task weight, wage) of
+/// the exposed task groups; `oversight_wage` is the wage of the people who oversee AI.
+/// Solved by nested bisection: for a dispersion the median is set to hit the share, and
+/// the dispersion to hit the saving.
+pub fn calibrate_oversight(groups: &[(f64, f64)], price: f64, oversight_wage: f64, profitable: f64, saving: f64) -> (f64, f64) {
+    let total: f64 = groups.iter().map(|g| g.0).sum();
+    let stats = |median: f64, s: f64| {
+        let (mut share, mut cost) = (0.0, 0.0);
+        for &(v, w) in groups {
+            let (pi, m) = profitable_tasks(w, price, oversight_wage, median, s);
+            share += v * pi;
+            cost += v * pi * (price + oversight_wage * m) / w;
+        }
+        (share / total, if share > 0.0 { 1.0 - cost / share } else { 0.0 })
+    };
+    let median_for = |s: f64| {
+        // The share falls as the median rises.
+        let (mut lo, mut hi) = (1e-6f64, 1e6f64);
+        for _ in 0..200 {
+            let mid = (lo * hi).sqrt();
+            if stats(mid, s).0 > profitable { lo = mid } else { hi = mid }
+        }
+        (lo * hi).sqrt()
+    };
+    // With the share fixed, the saving rises with the dispersion (cheaper tasks in the tail).
+    let (mut lo, mut hi) = (1e-3f64, 5.0f64);
+    for _ in 0..100 {
+        let mid = 0.5 * (lo + hi);
+        if stats(median_for(mid), mid).1 < saving { lo = mid } else { hi = mid }
+    }
+    let s = 0.5 * (lo + hi);
+    (median_for(s), s)
 }
 
 #[cfg(test)]
@@ -186,6 +262,37 @@ mod tests {
         assert_eq!(w0, 1000.0);
         assert!(wage_rule(1000.0, 0.0, 0.0, 0.05, [1.0, 1.0, 0.5]) < 1000.0);
         assert!(wage_rule(1000.0, 0.002, 0.0, 0.0, [1.0, 1.0, 0.5]) > 1000.0);
+    }
+
+    #[test]
+    fn normal_cdf_is_accurate() {
+        assert!((normal_cdf(0.0) - 0.5).abs() < 1e-7);
+        assert!((normal_cdf(1.959964) - 0.975).abs() < 1e-6);
+        assert!((normal_cdf(-1.0) - 0.158655254).abs() < 1e-6);
+    }
+
+    #[test]
+    fn cheaper_ai_makes_more_tasks_profitable() {
+        let (a, ma) = profitable_tasks(5000.0, 500.0, 4000.0, 1.5, 0.6);
+        let (b, mb) = profitable_tasks(5000.0, 50.0, 4000.0, 1.5, 0.6);
+        assert!(b > a && a > 0.0 && mb >= ma);
+        assert_eq!(profitable_tasks(400.0, 500.0, 4000.0, 1.5, 0.6).0, 0.0);
+        // Higher wages make more tasks worth automating: labour demand responds to wages.
+        assert!(profitable_tasks(8000.0, 500.0, 4000.0, 1.5, 0.6).0 > a);
+    }
+
+    #[test]
+    fn oversight_calibration_hits_both_targets() {
+        let groups = [(0.6, 4900.0), (0.3, 7000.0), (0.1, 3000.0)];
+        let (m, s) = calibrate_oversight(&groups, 500.0, 4300.0, 0.23, 0.27);
+        let (mut share, mut cost, total) = (0.0, 0.0, 1.0);
+        for (v, w) in groups {
+            let (pi, mean) = profitable_tasks(w, 500.0, 4300.0, m, s);
+            share += v * pi;
+            cost += v * pi * (500.0 + 4300.0 * mean) / w;
+        }
+        assert!((share / total - 0.23).abs() < 1e-6, "share {share}");
+        assert!((1.0 - cost / share - 0.27).abs() < 1e-6, "saving {}", 1.0 - cost / share);
     }
 
     #[test]

@@ -77,6 +77,12 @@ pub struct Setup {
     /// Real policy rate at start (policy rate less expected inflation), per year: the
     /// reference of the user cost of capital in the investment rule.
     pub start_real_rate: f64,
+    /// Median human oversight and integration, worker-months per worker-month of task done
+    /// by AI, across tasks; with `oversight_dispersion` fitted at start to
+    /// `adoption.profitable_share_start` and `cost_saving_start` (docs/MODEL.md 5, 7.5).
+    pub oversight_median: f64,
+    /// Log standard deviation of the oversight need across tasks.
+    pub oversight_dispersion: f64,
 }
 
 impl Setup {
@@ -206,6 +212,11 @@ pub struct Labour {
     pub adoption_ratio: [f64; TIERS],
     /// Mean AI share of tasks by tier (task-weighted).
     pub ai_share: [f64; TIERS],
+    /// Share of technically automatable tasks that are profitable to give to AI at the
+    /// tier's mean wage and the cheapest AI price, by tier.
+    pub profitable_share: [f64; TIERS],
+    /// Mean oversight need of those tasks, worker-months per AI worker-month, by tier.
+    pub oversight_mean: [f64; TIERS],
 }
 
 /// Macro aggregates carried between ticks.

@@ -23,6 +23,14 @@ fn accounts_hold_every_tick() {
     for x in agg.f64s("gdp_usd_month") {
         assert!(x.is_finite() && *x > 0.0);
     }
+    // The expenditure side adds up: GDP = C + I + G every month.
+    for t in 0..agg.rows() {
+        let gdp = agg.f64s("gdp_usd_month")[t];
+        let cig = agg.f64s("consumption_usd_month")[t]
+            + agg.f64s("investment_usd_month")[t]
+            + agg.f64s("government_consumption_usd_month")[t];
+        assert!((gdp - cig).abs() <= 1e-6 * gdp, "month {t}: GDP {gdp} but C + I + G {cig}");
+    }
 }
 
 fn leak(mut firms: Query<&mut Firm>) {
@@ -101,7 +109,10 @@ fn automation_rises_with_capability_and_fastest_in_tier_a() {
     let (sa, sb, sc) =
         (a.f64s("automation_share_a")[last], a.f64s("automation_share_b")[last], a.f64s("automation_share_c")[last]);
     assert!(sa > a.f64s("automation_share_a")[0] * 3.0, "{sa}");
-    assert!(sa > sb && sb > sc, "{sa} {sb} {sc}");
+    // Routine knowledge work (A) is the most exposed: it is automated fastest. B and C are
+    // not ranked by construction: C's higher wages make more of its fewer automatable tasks
+    // worth automating, and B's own tasks need B's oversight.
+    assert!(sa > sb && sa > sc, "{sa} {sb} {sc}");
     assert!(a.f64s("capability_frontier_log10_flop")[last] > a.f64s("capability_frontier_log10_flop")[0] + 1.0);
 }
 
@@ -230,8 +241,21 @@ mod properties {
     use super::*;
     use proptest::prelude::*;
 
+    /// 24 cases from a fixed seed, so CI is reproducible; explore more with
+    /// `PROPTEST_CASES=500 PROPTEST_RNG_SEED=7 cargo test --release -p mindmill-model --test model properties`.
+    fn config() -> ProptestConfig {
+        let mut c = ProptestConfig::default();
+        if std::env::var("PROPTEST_CASES").is_err() {
+            c.cases = 24;
+        }
+        if std::env::var("PROPTEST_RNG_SEED").is_err() {
+            c.rng_seed = proptest::test_runner::RngSeed::Fixed(20_261_201);
+        }
+        c
+    }
+
     proptest! {
-        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #![proptest_config(config())]
 
         /// Random valid configurations run for a few years with every invariant holding
         /// (the engine checks them every month and would return the breach).

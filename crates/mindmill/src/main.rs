@@ -65,9 +65,12 @@ enum Command {
     },
     /// Check stylized facts on runs of the baseline, the scenarios and variants.
     ///
-    /// Runs every configs/scenarios/*.toml and four one-mechanism variants of the
-    /// baseline over several seeds, measures twelve stylized facts and writes
-    /// docs/VALIDATION.md and the numbers as Parquet (facts, cases).
+    /// Runs every configs/scenarios/*.toml, five one-mechanism variants of the
+    /// baseline and a no-AI control over several seeds, measures seventeen stylized
+    /// facts, decomposes each run's change in the labour share (displacement,
+    /// reinstatement, factor prices, capital intensity, markups, intermediates, the AI
+    /// stack and government, composition) and writes docs/VALIDATION.md and the numbers
+    /// as Parquet (facts, cases, labour_share_decomposition).
     ///
     /// Example: mindmill validate --seeds 3
     #[command(verbatim_doc_comment)]
@@ -245,7 +248,7 @@ struct ValidateArgs {
     /// Folder of scenario files.
     #[arg(long, default_value = "configs/scenarios")]
     scenarios: PathBuf,
-    /// Folder for facts.parquet and cases.parquet.
+    /// Folder for facts.parquet, cases.parquet and labour_share_decomposition.parquet.
     #[arg(long, default_value = "outputs/validation")]
     out: PathBuf,
     /// Markdown report to write.
@@ -404,13 +407,14 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     if let Some(y) = args.years {
         command.push_str(&format!(" --years {y}"));
     }
-    let md = mindmill_validate::markdown(&facts, &summary, &command, &opts);
+    let parts = mindmill_validate::decompositions(&results, &opts);
+    let md = mindmill_validate::markdown(&facts, &summary, &parts, &command, &opts);
     let metadata = vec![
         ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
         ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
         ("mindmill.command".to_string(), command.clone()),
     ];
-    mindmill_validate::write(&args.out, &args.doc, &md, &facts, &summary, &metadata)
+    mindmill_validate::write(&args.out, &args.doc, &md, &facts, &summary, &parts, &metadata)
         .with_context(|| format!("cannot write {} or {}", args.out.display(), args.doc.display()))?;
     for f in &facts {
         println!("{:>2} {:<4} {}", f.number, if f.pass { "pass" } else { "FAIL" }, f.fact);

@@ -11,7 +11,7 @@ use crate::components::*;
 
 mod sectors;
 pub mod steady_state;
-use crate::equations::{midpoint_for, reinstatement};
+use crate::equations::midpoint_for;
 use crate::resources::*;
 use crate::rng::{Draws, INIT_TICK, Stream};
 use crate::systems::{
@@ -165,6 +165,8 @@ pub fn build_world(config: Config, run: u64) -> World {
         consumption_weights: [0.5, 0.5],
         government_staff: 0.0,
         start_real_rate: 0.0,
+        oversight_median: 0.0,
+        oversight_dispersion: 1.0,
         bank_capital_ratio: 0.0,
         config: config.clone(),
     };
@@ -389,6 +391,7 @@ pub fn build_world(config: Config, run: u64) -> World {
     let first_rate = cfg.central_bank.initial_rate - cfg.finance.deposit_spread;
     let monthly_target = (1.0 + cfg.central_bank.inflation_target).powf(1.0 / 12.0) - 1.0;
     let (mut workers_deposits, mut consumption, mut benefits) = (0i128, 0.0f64, 0.0f64);
+    let (mut tier_bill, mut tier_eff) = ([0.0f64; TIERS], [0.0f64; TIERS]);
     let mut first = 0u64;
     while first < n {
         let last = (first + BLOCK as u64).min(n);
@@ -412,6 +415,8 @@ pub fn build_world(config: Config, run: u64) -> World {
                 eff[e][k] += pay.skill as f64 * (1.0 + boost) * wf;
                 heads[e][k] += 1;
                 bill[e] += pay.wage as f64 * wf;
+                tier_bill[k] += pay.wage as f64;
+                tier_eff[k] += pay.skill as f64 * (1.0 + boost);
                 income += pay.wage as f64 * (1.0 - cfg.government.income_tax);
             } else {
                 let b = cfg.wages.benefit_replacement * pay.wage as f64;
@@ -501,6 +506,52 @@ pub fn build_world(config: Config, run: u64) -> World {
             age: 0,
         });
     }
+    // The oversight need across tasks, fitted to the profitable share and the average cost
+    // saving of exposed tasks at start (Acemoglu 2024): the task groups are the tiers,
+    // weighted by their technically automatable task volume, at the tier's wage per
+    // effective worker-month and the employment-weighted AI price firms face.
+    let start_wage: [f64; TIERS] = std::array::from_fn(|k| tier_bill[k] / tier_eff[k].max(1e-9));
+    let (mut priced, mut weights) = (0.0, 0.0);
+    let mut volume = [0.0; TIERS];
+    for f in firms.iter().take(nf) {
+        let id = f.id as usize;
+        let p = &providers_now[f.provider as usize];
+        let price = if f.enterprise { p.enterprise_price } else { p.api_price } * (1.0 + cfg.government.compute_tax);
+        let e: f64 = eff[id].iter().sum();
+        priced += price * e;
+        weights += e;
+        for k in 0..TIERS {
+            volume[k] += f.ceiling[k] * eff[id][k];
+        }
+    }
+    let start_price = priced / weights.max(1e-9);
+    // Oversight is tier B work, part of which AI already does (7.5).
+    let (mut b_ai, mut b_eff) = (0.0, 0.0);
+    for f in firms.iter().take(nf) {
+        b_ai += f.ai_share[1] * eff[f.id as usize][1];
+        b_eff += eff[f.id as usize][1];
+    }
+    let b_share = b_ai / b_eff.max(1e-9);
+    let oversight_wage = (1.0 - b_share) * start_wage[1] + b_share * start_price;
+    let groups: Vec<(f64, f64)> = (0..TIERS).filter(|&k| volume[k] > 0.0).map(|k| (volume[k], start_wage[k])).collect();
+    let a = &cfg.adoption;
+    (setup.oversight_median, setup.oversight_dispersion) = crate::equations::calibrate_oversight(
+        &groups,
+        start_price,
+        oversight_wage,
+        a.profitable_share_start,
+        a.cost_saving_start,
+    );
+    let oversight_mean: [f64; TIERS] = std::array::from_fn(|k| {
+        crate::equations::profitable_tasks(
+            start_wage[k],
+            start_price,
+            oversight_wage,
+            setup.oversight_median,
+            setup.oversight_dispersion,
+        )
+        .1
+    });
     // The AI work each firm buys in the first month: for tier k, phi_k / (1 - phi_k) of the
     // effective labour it employs there (independent of output), at its provider's price.
     for f in firms.iter_mut().take(nf) {
@@ -519,7 +570,6 @@ pub fn build_world(config: Config, run: u64) -> World {
     let mut q_market = [0.0; MARKETS];
     for f in firms.iter_mut().take(nf) {
         let q0 = f.expected_demand;
-        let pk = providers_now[f.provider as usize].capability;
         let share = f.ai_share;
         let mut tau = [0.0; TIERS];
         let mut ai_per_unit = 0.0;
@@ -527,14 +577,10 @@ pub fn build_world(config: Config, run: u64) -> World {
         if bill[id] > 0.0 {
             for k in [0usize, 2, 3] {
                 tau[k] = eff[id][k] / ((1.0 - share[k]) * q0);
-                ai_per_unit += share[k] * tau[k];
+                ai_per_unit += share[k] * tau[k] * oversight_mean[k];
             }
         }
-        let oversight = if heads[id][1] > 0 {
-            reinstatement(cfg.adoption.reinstatement_rate, pk, k0, cfg.adoption.reinstatement_decay_oom) * ai_per_unit
-        } else {
-            0.0
-        };
+        let oversight = if heads[id][1] > 0 { ai_per_unit } else { 0.0 };
         if bill[id] > 0.0 {
             tau[1] = (eff[id][1] / ((1.0 - share[1]) * q0) - oversight).max(0.0);
         }
@@ -592,7 +638,19 @@ pub fn build_world(config: Config, run: u64) -> World {
         ..Default::default()
     };
     labour.unemployment_rate = [cfg.population.initial_unemployment; TIERS];
-    labour.adoption_ratio = [phi0; TIERS];
+    for k in 0..TIERS {
+        let (pi, mean) = crate::equations::profitable_tasks(
+            start_wage[k],
+            start_price,
+            oversight_wage,
+            setup.oversight_median,
+            setup.oversight_dispersion,
+        );
+        labour.profitable_share[k] = pi;
+        labour.oversight_mean[k] = mean;
+        // Firms start with `phi0` of their technically automatable tasks on AI.
+        labour.adoption_ratio[k] = if pi > 0.0 { (phi0 / pi).min(1.0) } else { 1.0 };
+    }
     let macro_ = Macro {
         cpi: 1.0,
         // Inflation at the target before the start (the consumption function's real income).

@@ -167,7 +167,9 @@ pub fn check_accounts(
     a.taxes = usd(inst.firm_profit_tax + inst.provider_tax + inst.chip_tax + inst.energy_tax) + compute_tax;
     a.net_interest = firm_interest + prov_interest;
     a.investment = chips + capital_goods_sold;
-    a.consumption = sales - capital_goods_sold + subs + subs_tax + platform;
+    // Firms' sales to the consumption markets include government purchases, which are
+    // government consumption: C + I + G = GDP.
+    a.consumption = sales - capital_goods_sold - usd(inst.purchases) + subs + subs_tax + platform;
     a.government_consumption = usd(inst.purchases) + public_wages;
     a.ai_intermediate = ai_ex;
     a.subscriptions = subs;

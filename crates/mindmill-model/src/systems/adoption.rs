@@ -1,13 +1,13 @@
-//! Phase 5, automation adoption: firms review their AI provider, move tasks to AI where
-//! AI can do them (capability ceiling, regulation) and is cheaper than the wage, at a
-//! Bass diffusion pace; AI use creates tier B oversight tasks. Then providers learn
-//! the load they must serve this month.
+//! Phase 5, automation adoption: firms review their AI provider and move tasks to AI where
+//! AI can do them (capability, regulation) and where its compute plus the human oversight
+//! it needs cost less than the wage, at a Bass diffusion pace; the oversight is new tier B
+//! work. Then providers learn the load they must serve this month.
 
 use bevy_ecs::prelude::*;
 use mindmill_config::{Config, TIERS};
 
 use crate::components::{Firm, Provider, Role};
-use crate::equations::{bass_hazard, reinstatement};
+use crate::equations::{bass_hazard, oversight_median, profitable_tasks};
 use crate::resources::{Calendar, Labour, Macro, Policy, Setup, Tally, Tech};
 use crate::rng::{Draws, Stream};
 
@@ -52,9 +52,9 @@ pub fn adopt_ai(
     let a = &cfg.adoption;
     let mut provs: Vec<Provider> = providers.iter().cloned().collect();
     provs.sort_by_key(|p| p.index);
-    let k0 = cfg.technology.frontier_capability_oom;
     let weight = setup.weight as f64;
     let tick = cal.tick;
+    let k0 = cfg.technology.frontier_capability_oom;
     firms.par_iter_mut().for_each(|mut f| {
         if !matches!(f.role, Role::Goods(_)) {
             return;
@@ -67,33 +67,40 @@ pub fn adopt_ai(
         f.enterprise = heads >= cfg.firms.enterprise_min_workers;
         let p = &provs[f.provider as usize];
         let unit_price = if f.enterprise { p.enterprise_price } else { p.api_price } * (1.0 + policy.compute_tax);
-        let mut ai_per_unit = 0.0;
-        for k in 0..TIERS {
-            let ceiling = tech.tier_ceiling[p.index as usize][k].min(policy.regulation_cap[k]);
-            f.ceiling[k] = ceiling;
+        let wage_of = |k: usize| {
             let persons = tally.effective[id][k] / weight;
-            let wage = if persons > 0.0 { tally.wages[id][k] / persons } else { labour.mean_wage[k] };
-            if f.ai_share[k] > ceiling {
-                f.ai_share[k] = ceiling;
-            } else if unit_price * a.cost_margin >= wage {
-                // AI dearer than the wage: tasks drift back to people.
-                f.ai_share[k] *= 1.0 - a.reversal_rate;
-            } else {
+            if persons > 0.0 { tally.wages[id][k] / persons } else { labour.mean_wage[k] }
+        };
+        // Oversight is tier B work: done by the firm's B staff at their wage, or by AI at
+        // the compute price for the share of B's tasks AI already does (AI checking AI).
+        // A firm without B staff cannot oversee new AI work, so it adopts no further.
+        let has_b = tally.headcount[id][1] > 0;
+        let oversight_wage = (1.0 - f.ai_share[1]) * wage_of(1) + f.ai_share[1] * unit_price;
+        let omega = oversight_median(setup.oversight_median, p.capability, k0, a.oversight_decay_oom);
+        let mut oversight = 0.0;
+        for k in 0..TIERS {
+            let technical = tech.tier_ceiling[p.index as usize][k].min(policy.regulation_cap[k]);
+            // Of the tasks AI can do, those whose compute plus oversight cost less than
+            // the wage (Acemoglu & Restrepo 2018), with the oversight need spread across tasks.
+            let (profitable, mean_oversight) =
+                profitable_tasks(wage_of(k), unit_price, oversight_wage, omega, setup.oversight_dispersion);
+            let target = technical * profitable;
+            f.ceiling[k] = target;
+            if f.ai_share[k] > target {
+                // AI does more than is profitable (prices rose, wages fell, capability or
+                // regulation shrank): tasks move back to people.
+                f.ai_share[k] -= a.reversal_rate.max(if f.ai_share[k] > technical { 1.0 } else { 0.0 })
+                    * (f.ai_share[k] - target);
+            } else if has_b {
                 let h = (bass_hazard(a.bass_p, a.bass_q, labour.adoption_ratio[k]) * f.sector_speed).min(1.0);
-                f.ai_share[k] += h * (ceiling - f.ai_share[k]);
+                f.ai_share[k] += h * (target - f.ai_share[k]);
             }
             if k != 1 {
-                ai_per_unit += f.ai_share[k] * f.tasks_per_unit[k];
+                oversight += f.ai_share[k] * f.tasks_per_unit[k] * mean_oversight;
             }
         }
-        // Oversight tasks fall to the firm's tier B staff; a firm without any relies on its
-        // provider's checks and creates none (a missing task group would halve nothing: with
-        // complementary tasks it would stop production).
-        f.oversight_per_unit = if tally.headcount[id][1] > 0 {
-            reinstatement(a.reinstatement_rate, p.capability, k0, a.reinstatement_decay_oom) * ai_per_unit
-        } else {
-            0.0
-        };
+        // Oversight tasks (managing, checking and integrating AI work) fall to tier B.
+        f.oversight_per_unit = if has_b { oversight } else { 0.0 };
     });
 }
 

@@ -339,6 +339,9 @@ pub fn sell_goods(
     let (mut tax_sum, mut div_sum) = (0i64, 0i64);
     let mut market_sales = [0.0f64; MARKETS];
     let mut market_units = [0.0f64; MARKETS];
+    // Sales at posted prices before rounding to cents: the unit value stays a price when a
+    // market sells almost nothing (a few units whose value rounds to zero cents).
+    let mut market_value = [0.0f64; MARKETS];
     for m in Market::ALL {
         market_sales[m as usize] = setup.market_firms[m as usize].iter().map(|&i| sales_cents[i as usize] as f64).sum();
     }
@@ -354,6 +357,7 @@ pub fn sell_goods(
         f.sold = s.sold[i];
         f.demand = s.demand[i] / (100.0 * f.price);
         market_units[m as usize] += s.sold[i];
+        market_value[m as usize] += s.value[i];
         output += f.output;
         f.profit = sales - f.wage_bill - f.ai_bill - f.interest - f.depreciation;
         let tax = (f.profit.max(0) as f64 * cfg.government.profit_tax).round() as i64;
@@ -395,14 +399,14 @@ pub fn sell_goods(
     let m = &mut *macro_;
     for mk in Market::ALL {
         let j = mk as usize;
-        if market_units[j] > 0.0 {
-            m.price_index[j] = market_sales[j] / 100.0 / market_units[j];
+        if market_units[j] > 0.0 && market_value[j] > 0.0 {
+            m.price_index[j] = market_value[j] / 100.0 / market_units[j];
         }
     }
     let (nominal, real) = CONSUMPTION_MARKETS
         .iter()
-        .fold((0.0, 0.0), |a, mk| (a.0 + market_sales[*mk as usize], a.1 + market_units[*mk as usize]));
-    if real > 0.0 {
+        .fold((0.0, 0.0), |a, mk| (a.0 + market_value[*mk as usize], a.1 + market_units[*mk as usize]));
+    if real > 0.0 && nominal > 0.0 {
         let cpi = nominal / 100.0 / real;
         let monthly = cpi / m.cpi - 1.0;
         m.inflation = 0.7 * m.inflation + 0.3 * monthly;

@@ -288,6 +288,8 @@ pub fn record_tick(
         t.f64("automation_share", labour.ai_share[k]);
         t.f64("adoption_ratio", labour.adoption_ratio[k]);
         t.f64("automatable_share_frontier", tech.tier_ceiling_frontier[k]);
+        t.f64("profitable_share", labour.profitable_share[k]);
+        t.f64("oversight_per_ai_task", labour.oversight_mean[k]);
         t.f64("own_tools_share", labour.tools[k] as f64 / n);
     }
 
@@ -479,14 +481,15 @@ impl MarketRow {
         self.capacity += if cap.is_finite() { cap } else { f.output };
         self.markup_sales += f.markup * f.sales as f64;
         self.investment += f.investment_spending as f64;
-        // Task content of this month's output (worker-months of tasks): done by people, by
-        // AI, and the oversight tasks that AI use created (tier B).
+        // Task content of this month's output (worker-months of tasks), a partition: the
+        // production tasks people do, the oversight tasks (created by AI use, tier B) people
+        // do, and every task AI does.
         for k in 0..TIERS {
             let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
-            self.tasks_human += (1.0 - f.ai_share[k]) * tau * f.output;
+            self.tasks_human += (1.0 - f.ai_share[k]) * f.tasks_per_unit[k] * f.output;
             self.tasks_ai += f.ai_share[k] * tau * f.output;
         }
-        self.tasks_oversight += f.oversight_per_unit * f.output;
+        self.tasks_oversight += (1.0 - f.ai_share[1]) * f.oversight_per_unit * f.output;
     }
 }
 

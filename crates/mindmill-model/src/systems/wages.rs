@@ -7,7 +7,7 @@ use bevy_ecs::prelude::*;
 use mindmill_config::TIERS;
 
 use crate::components::{Firm, Provider, Status, WorkerBlock};
-use crate::equations::{capped_wage, wage_rule};
+use crate::equations::{capped_wage, oversight_median, profitable_tasks, wage_rule};
 use crate::resources::{Finance, Labour, Macro, Policy, Setup, Tech};
 use crate::systems::workers::tool_boost;
 
@@ -57,9 +57,30 @@ pub fn update_wages(
         }
         gap[k] = labour.unemployment_rate[k] - w.natural_unemployment;
     }
-    // The cheapest AI work on offer caps automatable wages.
-    let ai_cost = providers.iter().filter(|p| p.api_price > 0.0).map(|p| p.api_price).fold(f64::INFINITY, f64::min)
-        * (1.0 + policy.compute_tax);
+    // The cheapest AI work on offer, plus the oversight it needs, caps the wage of the
+    // automatable tasks that are profitable to give to AI (Restrepo's compute ceiling, at
+    // the effective cost of AI work rather than its compute price).
+    let cheapest = providers.iter().filter(|p| p.api_price > 0.0).min_by(|a, b| a.api_price.total_cmp(&b.api_price));
+    let ai_price = cheapest.map_or(f64::INFINITY, |p| p.api_price) * (1.0 + policy.compute_tax);
+    let omega = oversight_median(
+        setup.oversight_median,
+        cheapest.map_or(cfg.technology.frontier_capability_oom, |p| p.capability),
+        cfg.technology.frontier_capability_oom,
+        cfg.adoption.oversight_decay_oom,
+    );
+    let mut ai_cost = [f64::INFINITY; TIERS];
+    let oversight_wage = (1.0 - labour.ai_share[1]) * labour.mean_wage[1] + labour.ai_share[1] * ai_price;
+    for k in 0..TIERS {
+        if ai_price.is_finite() {
+            let (share, mean) =
+                profitable_tasks(labour.mean_wage[k], ai_price, oversight_wage, omega, setup.oversight_dispersion);
+            labour.profitable_share[k] = share;
+            labour.oversight_mean[k] = mean;
+            if share > 0.0 {
+                ai_cost[k] = ai_price + oversight_wage * mean;
+            }
+        }
+    }
     let psi = [w.psi_cpi, w.psi_productivity, w.phillips_slope];
     // Wage setters index to expected inflation (monthly); expected deflation passes to wages
     // only in part (downward nominal rigidity).
@@ -70,8 +91,13 @@ pub fn update_wages(
         let k = spec.tier as usize;
         let v = wage_rule(lab.occupation_value[o], indexed, macro_.productivity_growth, gap[k], psi);
         lab.occupation_value[o] = v.max(w.minimum_wage_usd_month);
-        let exposed = tech.automatable_frontier[o] as f64 * lab.adoption_ratio[k];
-        let capped = if w.compute_ceiling && ai_cost.is_finite() { capped_wage(v, exposed, ai_cost) } else { v };
+        // Only the tasks still done by people that AI could already do more cheaply (the
+        // profitable share not yet adopted) put AI's cost against the wage; tasks that have
+        // left the job no longer bound its pay, and tasks AI does at a higher cost than the
+        // wage do not bind (Restrepo: compute bounds the wage of the marginal task).
+        let exposed =
+            tech.automatable_frontier[o] as f64 * lab.profitable_share[k] * (1.0 - lab.adoption_ratio[k]).max(0.0);
+        let capped = if w.compute_ceiling && ai_cost[k].is_finite() { capped_wage(v, exposed, ai_cost[k]) } else { v };
         lab.occupation_wage[o] = capped.max(w.minimum_wage_usd_month);
     }
 }
