@@ -553,6 +553,8 @@ pub enum EventKind {
     RetrainingSubsidy,
     /// Outside capital for every provider is multiplied by `value`.
     CapitalAppetite,
+    /// The minimum wage becomes `value` USD per month.
+    MinimumWage,
 }
 
 /// A scheduled scenario shock.

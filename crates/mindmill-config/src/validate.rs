@@ -337,7 +337,7 @@ pub(crate) fn check(c: &Config) -> Check {
             | EventKind::CapitalAppetite => ev.value > 0.0 && ev.value <= 1000.0,
             EventKind::Regulation | EventKind::RetrainingSubsidy => (0.0..=1.0).contains(&ev.value),
             EventKind::OpenWeightLag => (0.0..=120.0).contains(&ev.value) && ev.value.fract() == 0.0,
-            EventKind::BasicIncome => (0.0..=100_000.0).contains(&ev.value),
+            EventKind::BasicIncome | EventKind::MinimumWage => (0.0..=100_000.0).contains(&ev.value),
             EventKind::ComputeTax => (0.0..=5.0).contains(&ev.value),
         };
         if !ok {

@@ -131,6 +131,8 @@ pub struct Policy {
     pub retraining_subsidy: f64,
     /// Multiplier on outside capital for providers.
     pub capital_appetite: f64,
+    /// Minimum wage, USD per month.
+    pub minimum_wage: f64,
     /// Cumulative capability jumps, OOM.
     pub capability_jump: f64,
     /// Cumulative inference efficiency jumps (factor).

@@ -294,3 +294,27 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_higher_minimum_wage_moves_automatable_tasks_to_ai() {
+    // Labour demand for automatable tasks responds to wages (Acemoglu & Restrepo 2018): when
+    // the minimum wage rises above tier A's wages in month 6, more of A's exposed tasks cost
+    // less with AI and its oversight than with people, so firms automate more of them.
+    let base = small(3000, 3);
+    let mut raised = base.clone();
+    raised.events = vec![mindmill_config::Event {
+        month: 6,
+        kind: mindmill_config::EventKind::MinimumWage,
+        value: 8000.0,
+        tier: None,
+    }];
+    let (b, r) = (run(base), run(raised));
+    let last = b.rows() - 1;
+    assert_eq!(b.f64s("automation_share_a")[5], r.f64s("automation_share_a")[5], "identical before the event");
+    let (wb, wr) = (b.f64s("wage_a_usd_month")[last], r.f64s("wage_a_usd_month")[last]);
+    assert!(wr > wb, "the minimum wage raises tier A's wage: {wb} -> {wr}");
+    let (ab, ar) = (b.f64s("automation_share_a")[last], r.f64s("automation_share_a")[last]);
+    let (eb, er) = (b.f64s("employment_a_persons")[last], r.f64s("employment_a_persons")[last]);
+    assert!(er < eb, "tier A employment {eb} without, {er} with the higher minimum wage");
+    assert!(ar > ab + 0.02, "tier A automation {ab} without, {ar} with the higher minimum wage");
+}

@@ -473,7 +473,7 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "A/C falls; B/C peaks inside the run and ends below 0.95 of the peak",
         source: "the seed conversation (tiers A/B/C); Autor (2015) for polarisation",
         pass: ac1 < ac0 && peak_at >= 12.0 && peak_at <= len - 12.0 && drop < 0.95,
-        note: "When it fails: every automated task needs oversight done by tier B (7.5), so demand for B grows with adoption; within ten years it outgrows what AI takes of B's own tasks, and B/C is still rising at the end rather than compressed.",
+        note: "When it fails: every automated task needs oversight done by tier B (7.5), so demand for B grows with adoption; within ten years it outgrows what AI takes of B's own tasks, and B/C is still rising at the end rather than compressed. It passed at commit e61d666, when oversight per AI task was a fixed rate (0.15 B worker-months per AI worker-month at start) rather than the need calibrated from cost savings (7.5).",
     });
 
     let (c, q) = exposure_gradient();
@@ -564,7 +564,7 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "investment > 1, consumption < 1, correlation < 0",
         source: "Dosi, Fagiolo & Roventini (2010), K+S stylized facts",
         pass: vi > 1.0 && vc < 1.0 && cu < 0.0,
-        note: "Consumption excludes government purchases (C + I + G = GDP). When it fails: output follows firms' production plans, which adapt to expected demand, while households spend out of this month's income and wealth; with no inventories the difference becomes unmet demand, so consumption's cycle is wider than output's (the no-AI control too). In the baseline, automation moves output per worker and employment apart, so output's cycle need not move against unemployment.",
+        note: "Consumption excludes government purchases (C + I + G = GDP). When it fails: output follows firms' production plans, which adapt to expected demand, while households spend out of this month's income and wealth; with no inventories the difference becomes unmet demand, so consumption's cycle is wider than output's (the no-AI control too). In the baseline, automation moves output per worker and employment apart, so output's cycle need not move against unemployment. It passed at commit e61d666, before the macro closure, when consumption included government purchases and firms held no capital.",
     });
 
     let (sk, ku) = (m(b, &|s| s.firms.0), m(b, &|s| s.firms.1));
@@ -575,7 +575,7 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "skewness > 0 and excess kurtosis > 0",
         source: "Axtell (2001); Bottazzi & Secchi (2006)",
         pass: sk > 0.0 && ku > 0.0,
-        note: "Growth rates are demeaned within each market (Bottazzi & Secchi 2006). Firm sizes start Pareto-distributed (Axtell 2001), so the skew is partly inherited. When the kurtosis fails: firms have no idiosyncratic productivity draws (K+S innovation and imitation) and demand follows price competitiveness smoothly, so growth rates within a market are thin-tailed.",
+        note: "Growth rates are demeaned within each market (Bottazzi & Secchi 2006). Firm sizes start Pareto-distributed (Axtell 2001), so the skew is partly inherited. When the kurtosis fails: firms have no idiosyncratic productivity draws (K+S innovation and imitation) and demand follows price competitiveness smoothly, so growth rates within a market are thin-tailed. It passed at commit e61d666, with one goods market and growth rates pooled over all firms; the measure and the model changed together and their effects were not separated.",
     });
 
     let (bv, ok, wcv) = (m(b, &|s| s.curves.0), m(b, &|s| s.curves.1), m(b, &|s| s.curves.2));

@@ -666,6 +666,7 @@ pub fn build_world(config: Config, run: u64) -> World {
         electricity_factor: 1.0,
         grid_factor: 1.0,
         basic_income: cfg.government.basic_income_usd_month,
+        minimum_wage: cfg.wages.minimum_wage_usd_month,
         compute_tax: cfg.government.compute_tax,
         retraining_subsidy: cfg.government.retraining_subsidy,
         capital_appetite: 1.0,

@@ -46,6 +46,7 @@ pub fn apply_events(setup: Res<Setup>, cal: Res<Calendar>, mut policy: ResMut<Po
             EventKind::ComputeTax => policy.compute_tax = v,
             EventKind::RetrainingSubsidy => policy.retraining_subsidy = v,
             EventKind::CapitalAppetite => policy.capital_appetite *= v,
+            EventKind::MinimumWage => policy.minimum_wage = v,
         }
     }
 }

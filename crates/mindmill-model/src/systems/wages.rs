@@ -90,7 +90,7 @@ pub fn update_wages(
     for (o, spec) in setup.occupations.iter().enumerate() {
         let k = spec.tier as usize;
         let v = wage_rule(lab.occupation_value[o], indexed, macro_.productivity_growth, gap[k], psi);
-        lab.occupation_value[o] = v.max(w.minimum_wage_usd_month);
+        lab.occupation_value[o] = v.max(policy.minimum_wage);
         // Only the tasks still done by people that AI could already do more cheaply (the
         // profitable share not yet adopted) put AI's cost against the wage; tasks that have
         // left the job no longer bound its pay, and tasks AI does at a higher cost than the
@@ -98,15 +98,15 @@ pub fn update_wages(
         let exposed =
             tech.automatable_frontier[o] as f64 * lab.profitable_share[k] * (1.0 - lab.adoption_ratio[k]).max(0.0);
         let capped = if w.compute_ceiling && ai_cost[k].is_finite() { capped_wage(v, exposed, ai_cost[k]) } else { v };
-        lab.occupation_wage[o] = capped.max(w.minimum_wage_usd_month);
+        lab.occupation_wage[o] = capped.max(policy.minimum_wage);
     }
 }
 
 /// Sets each employed worker's wage from the occupation wage, skill and own tools.
-pub fn apply_wages(setup: Res<Setup>, labour: Res<Labour>, mut blocks: Query<&mut WorkerBlock>) {
+pub fn apply_wages(setup: Res<Setup>, policy: Res<Policy>, labour: Res<Labour>, mut blocks: Query<&mut WorkerBlock>) {
     let cfg = &setup.config;
     let l = &cfg.labour;
-    let floor = cfg.wages.minimum_wage_usd_month;
+    let floor = policy.minimum_wage;
     blocks.par_iter_mut().for_each(|mut b| {
         let b = &mut *b;
         for (job, pay) in b.jobs.iter().zip(b.pays.iter_mut()) {

@@ -411,6 +411,7 @@ pub fn match_workers(
     setup: Res<Setup>,
     cal: Res<Calendar>,
     index: Res<Index>,
+    policy: Res<Policy>,
     mut labour: ResMut<Labour>,
     mut scratch: ResMut<Scratch>,
     firms: Query<&Firm>,
@@ -418,6 +419,7 @@ pub fn match_workers(
 ) {
     let cfg = &setup.config;
     let l = &cfg.labour;
+    let floor = policy.minimum_wage;
     let nf = setup.employers as usize;
     let s = &mut *scratch;
     s.open.resize(nf, [0; TIERS]);
@@ -492,7 +494,7 @@ pub fn match_workers(
             pay.wage = (labour.occupation_wage[job.occupation as usize]
                 * pay.skill as f64
                 * (1.0 + l.tools_wage_share * boost))
-                .max(cfg.wages.minimum_wage_usd_month) as f32;
+                .max(floor) as f32;
             hires[k] += 1;
         }
     }
