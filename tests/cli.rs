@@ -31,6 +31,9 @@ fn run_writes_tidy_parquet_with_provenance() {
     let out = dir.join("run");
     let o = small_run(&out, &["--seed", "9"]);
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    // 4,000 workers is below the convergence study's minimum: the run says so.
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("warning") && err.contains(&mindmill_config::MIN_CONVERGED_WORKERS.to_string()), "{err}");
     for f in FILES {
         let p = out.join(format!("{f}.parquet"));
         let df = mindmill_export::read(&p).unwrap();

@@ -24,6 +24,12 @@ pub const TIERS: usize = 4;
 /// Tier names in index order.
 pub const TIER_NAMES: [&str; TIERS] = ["A", "B", "C", "M"];
 
+/// Smallest number of worker agents whose baseline headline outcomes stay within the
+/// convergence study's tolerances of the 10^6-worker result (docs/VALIDATION.md,
+/// "Convergence with the number of agents"; `mindmill validate` reruns the study and says
+/// when this constant disagrees with it). `mindmill run` and `mindmill sweep` warn below it.
+pub const MIN_CONVERGED_WORKERS: u64 = 5_000;
+
 /// A full, resolved configuration of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

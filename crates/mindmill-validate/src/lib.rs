@@ -5,6 +5,7 @@
 //! A fact the model does not reproduce stays in the table as a fail with its numbers;
 //! nothing here is tuned to pass.
 
+pub mod convergence;
 pub mod decomposition;
 pub mod stats;
 

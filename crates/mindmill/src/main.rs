@@ -69,8 +69,10 @@ enum Command {
     /// baseline and a no-AI control over several seeds, measures seventeen stylized
     /// facts, decomposes each run's change in the labour share (displacement,
     /// reinstatement, factor prices, capital intensity, markups, intermediates, the AI
-    /// stack and government, composition) and writes docs/VALIDATION.md and the numbers
-    /// as Parquet (facts, cases, labour_share_decomposition).
+    /// stack and government, composition), runs the baseline at 5,000 to 1,000,000 workers
+    /// over five seeds to find the smallest size whose results agree with the largest
+    /// (convergence study), and writes docs/VALIDATION.md and the numbers as Parquet
+    /// (facts, cases, labour_share_decomposition, convergence).
     ///
     /// Example: mindmill validate --seeds 3
     #[command(verbatim_doc_comment)]
@@ -254,6 +256,13 @@ struct ValidateArgs {
     /// Markdown report to write.
     #[arg(long, default_value = "docs/VALIDATION.md")]
     doc: PathBuf,
+    /// Worker agents per run of the convergence study of the baseline, ascending; the
+    /// largest is the reference (1,000,000 workers: about 15 s a run on 2 cores).
+    #[arg(long, value_delimiter = ',', default_value = "5000,20000,100000,1000000")]
+    convergence_sizes: Vec<u64>,
+    /// Seeds per size in the convergence study (0 skips the study and its section).
+    #[arg(long, default_value_t = 5)]
+    convergence_seeds: u64,
 }
 
 #[derive(clap::Args, Debug)]
@@ -408,19 +417,86 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
         command.push_str(&format!(" --years {y}"));
     }
     let parts = mindmill_validate::decompositions(&results, &opts);
-    let md = mindmill_validate::markdown(&facts, &summary, &parts, &command, &opts);
+    let mut md = mindmill_validate::markdown(&facts, &summary, &parts, &command, &opts);
+    let mut convergence = None;
+    if args.convergence_seeds > 0 {
+        let mut sizes = args.convergence_sizes.clone();
+        sizes.sort_unstable();
+        sizes.dedup();
+        if sizes.len() < 2 || sizes[0] == 0 {
+            bail!("--convergence-sizes needs at least two sizes above 0, got {:?}", args.convergence_sizes);
+        }
+        let copts = mindmill_validate::convergence::Options {
+            sizes: sizes.clone(),
+            seeds: args.convergence_seeds,
+            first_seed: args.first_seed,
+            years: args.years,
+        };
+        let list = sizes.iter().map(|s| s.to_string()).collect::<Vec<_>>().join(",");
+        let ccommand = format!(
+            "mindmill validate --convergence-sizes {list} --convergence-seeds {} --first-seed {}",
+            args.convergence_seeds, args.first_seed
+        );
+        let bar = progress_bar(sizes.len() as u64 * args.convergence_seeds, false);
+        let rows = mindmill_validate::convergence::run(&mindmill_config::Config::baseline(), &copts, |done, total| {
+            bar.set_position(done as u64);
+            if !interactive {
+                eprintln!("mindmill validate: convergence {done}/{total} runs");
+            }
+        })?;
+        bar.finish_and_clear();
+        let (by_size, minimum) = mindmill_validate::convergence::summarise(&rows);
+        md.push_str(&mindmill_validate::convergence::markdown(
+            &by_size,
+            minimum,
+            mindmill_config::MIN_CONVERGED_WORKERS,
+            &ccommand,
+            &copts,
+        ));
+        convergence = Some((rows, minimum));
+    }
     let metadata = vec![
         ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
         ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
         ("mindmill.command".to_string(), command.clone()),
     ];
+    if let Some((rows, _)) = &convergence {
+        std::fs::create_dir_all(&args.out).with_context(|| format!("cannot create {}", args.out.display()))?;
+        mindmill_export::write_table(&args.out, &mindmill_validate::convergence::table(rows), &metadata)
+            .with_context(|| format!("cannot write convergence.parquet in {}", args.out.display()))?;
+    }
     mindmill_validate::write(&args.out, &args.doc, &md, &facts, &summary, &parts, &metadata)
         .with_context(|| format!("cannot write {} or {}", args.out.display(), args.doc.display()))?;
     for f in &facts {
         println!("{:>2} {:<4} {}", f.number, if f.pass { "pass" } else { "FAIL" }, f.fact);
     }
+    if let Some((_, minimum)) = &convergence {
+        match minimum {
+            Some(m) => println!("convergence: smallest size within tolerance of the largest: {m} workers"),
+            None => println!("convergence: no size below the largest is within tolerance"),
+        }
+        if *minimum != Some(mindmill_config::MIN_CONVERGED_WORKERS) {
+            eprintln!(
+                "mindmill validate: the study disagrees with MIN_CONVERGED_WORKERS = {}; update it",
+                mindmill_config::MIN_CONVERGED_WORKERS
+            );
+        }
+    }
     println!("wrote {} and {}", args.doc.display(), args.out.display());
     Ok(ExitCode::SUCCESS)
+}
+
+/// Results below the convergence study's minimum size differ from the 10^6-worker result
+/// by more than its tolerances: fine for testing, not for conclusions.
+fn warn_below_minimum(workers: u64, who: &str) {
+    let min = mindmill_config::MIN_CONVERGED_WORKERS;
+    if workers < min {
+        eprintln!(
+            "{who}: warning: {workers} worker agents is below {min}, the smallest size whose headline results \
+             stay within the convergence study's tolerances (docs/VALIDATION.md); use such runs for testing, \
+             not for conclusions"
+        );
+    }
 }
 
 fn sweep_out(sweep: &Path, out: Option<PathBuf>) -> PathBuf {
@@ -439,6 +515,9 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
         bail!("--threads {} is not allowed: use 0 (all cores) or a number up to 256", args.threads);
     }
     let sweep = mindmill_sweep::load(&args.sweep)?;
+    if let Some(w) = sweep.plans.iter().map(|p| p.config.run.workers).min() {
+        warn_below_minimum(w, "mindmill sweep");
+    }
     let out = sweep_out(&args.sweep, args.out);
     // Runs go in parallel; each run's own systems stay on one thread.
     mindmill_model::init_threads(1);
@@ -790,6 +869,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         config.run.years = y;
     }
     config.validate("command line")?;
+    warn_below_minimum(config.run.workers, "mindmill run");
     if args.threads > 256 {
         bail!("--threads {} is not allowed: use 0 (all cores) or a number up to 256", args.threads);
     }
