@@ -95,6 +95,8 @@ pub struct RunStats {
     pub wage_gini: f64,
     /// Annual growth of output per employed worker over the run.
     pub productivity_growth: f64,
+    /// Annual TFP growth of goods firms, first year to last (Törnqvist; see [`tfp_growth`]).
+    pub tfp_growth: f64,
     /// Credit cycle (K+S facts): corr of HP cycles of real firm loans and of real investment
     /// with output; corr(bankruptcies, output cycle); Phillips corr(12-month wage inflation,
     /// unemployment).
@@ -282,11 +284,67 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         unemployment: mean(u),
         wage_gini,
         productivity_growth: (prod[n - 1] / prod[0]).powf(1.0 / years.max(1.0 / 12.0)) - 1.0,
+        tfp_growth: tfp_growth(markets, n_markets, n),
         cycle,
         decomposition: parts,
         labour_share_change: change,
         price_level_end: price[n - 1],
     }
+}
+
+/// Annual growth of goods firms' total factor productivity from the first year to the last:
+/// a Törnqvist index (growth accounting, Jorgenson & Griliches 1967) of gross output over
+/// three inputs, people (employed persons, costed at the wage bill), capital (real units at
+/// the capital-goods price, costed at depreciation plus interest) and AI work (units,
+/// costed at the AI bill), with cost shares averaged over the two years. Gross-output TFP:
+/// multiply by the ratio of gross output to value added for a value-added figure such as
+/// Acemoglu's (2024).
+pub fn tfp_growth(markets: &Table, n_markets: usize, ticks: usize) -> f64 {
+    if ticks < 24 || n_markets == 0 {
+        return f64::NAN;
+    }
+    let names = strs(markets, "market");
+    let col = |c: &str| markets.f64s(c);
+    let (y, l, w, k, dep, int, ai, ai_bill, price) = (
+        col("output_units"),
+        col("employed_persons"),
+        col("wage_bill_usd_month"),
+        col("capital_usd"),
+        col("depreciation_usd_month"),
+        col("interest_usd_month"),
+        col("tasks_ai_units"),
+        col("ai_bill_usd_month"),
+        col("price_index"),
+    );
+    // Annual sums over a year of ticks: [output, persons, real capital, AI units] and costs.
+    let year = |from: usize| {
+        let (mut q, mut cost) = ([0.0f64; 4], [0.0f64; 3]);
+        for t in from..from + 12 {
+            let rows = t * n_markets..(t + 1) * n_markets;
+            let pk = rows.clone().find(|&r| names[r] == "capital_goods").map_or(1.0, |r| price[r]);
+            for r in rows {
+                q[0] += y[r];
+                q[1] += l[r];
+                q[2] += if pk > 0.0 { k[r] / pk } else { 0.0 };
+                q[3] += ai[r];
+                cost[0] += w[r];
+                cost[1] += (dep[r] + int[r]).max(0.0);
+                cost[2] += ai_bill[r];
+            }
+        }
+        let total: f64 = cost.iter().sum();
+        (q, cost.map(|c| if total > 0.0 { c / total } else { 0.0 }))
+    };
+    let (q0, s0) = year(0);
+    let (q1, s1) = year(ticks - 12);
+    let years = (ticks - 12) as f64 / 12.0;
+    let mut g = (q1[0] / q0[0]).ln();
+    for i in 0..3 {
+        if q0[i + 1] > 0.0 && q1[i + 1] > 0.0 {
+            g -= 0.5 * (s0[i] + s1[i]) * (q1[i + 1] / q0[i + 1]).ln();
+        }
+    }
+    (g / years).exp() - 1.0
 }
 
 /// The no-AI control: AI use stays where it starts (no adoption, no own tools) and
@@ -612,15 +670,18 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         number: 12,
         fact: "Near-term productivity gains from task-level savings are modest unless capability crosses many task thresholds",
         measured: format!(
-            "output per worker grows {:.2}% a year with capability stalled at 2025, {:.2}% a year in the baseline, {:.2}% a year in the no-AI control",
+            "output per worker grows {:.2}% a year with capability stalled at 2025, {:.2}% a year in the baseline, {:.2}% a year in the no-AI control; goods firms' TFP (Törnqvist) {:.2}%, {:.2}% and {:.2}% a year",
             100.0 * ps,
             100.0 * pb,
-            100.0 * m("variant_no_ai", &|s| s.productivity_growth)
+            100.0 * m("variant_no_ai", &|s| s.productivity_growth),
+            100.0 * m("variant_stalled_capability", &|s| s.tfp_growth),
+            100.0 * m(b, &|s| s.tfp_growth),
+            100.0 * m("variant_no_ai", &|s| s.tfp_growth),
         ),
         target: "stalled < 1% a year and below the baseline",
-        source: "Acemoglu (2024): < 0.66% TFP over 10 years; GATE for threshold crossings",
+        source: "Acemoglu (2024): < 0.66% TFP over 10 years (about 0.07% a year); OECD (2024): 0.25-0.6 pp of TFP a year; GATE (Epoch 2025): > 20% a year output growth once ~30% of tasks are automated in its aggressive settings",
         pass: ps < 0.01 && pb > ps,
-        note: "When it fails: with capability stalled, hardware still makes compute about 1.4x cheaper a year, so more exposed tasks become profitable to automate at the 2025 oversight need, and firms gain share from rivals (selection, also present in the no-AI control).",
+        note: "When it fails: with capability stalled, hardware still makes compute about 1.4x cheaper a year, so more exposed tasks become profitable to automate at the 2025 oversight need, and firms gain share from rivals (selection, also present in the no-AI control). Where the baseline lands: AI work costs a few per cent of the wage it replaces and its oversight need falls with capability (7.5), so the saving on an automated task approaches the whole wage, and capability crosses enough task thresholds that most of tier A's tasks are automated, far beyond Acemoglu's 23% of exposed tasks at a 27% saving; by Hulten's theorem TFP growth is the cost-weighted saving, so it lies between OECD's range and GATE's aggressive settings. AI work's cost share stays below 1%, so almost all of the gain is TFP rather than input growth.",
     });
 
     let (credit, invest, bankrupt, phillips) =
@@ -876,6 +937,34 @@ pub fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A one-market economy over three years whose output grows by `gy` and every input by
+    /// `gx` a year.
+    fn economy(gy: f64, gx: f64) -> Table {
+        let mut t = Table::new("markets");
+        for tick in 0..36 {
+            let (fy, fx) = ((1.0 + gy).powf(tick as f64 / 12.0), (1.0 + gx).powf(tick as f64 / 12.0));
+            t.str("market", "capital_goods");
+            t.f64("output_units", 100.0 * fy);
+            t.f64("employed_persons", 10.0 * fx);
+            t.f64("wage_bill_usd_month", 60.0 * fx);
+            t.f64("capital_usd", 500.0 * fx);
+            t.f64("depreciation_usd_month", 20.0 * fx);
+            t.f64("interest_usd_month", 5.0 * fx);
+            t.f64("tasks_ai_units", 2.0 * fx);
+            t.f64("ai_bill_usd_month", 15.0 * fx);
+            t.f64("price_index", 1.0);
+        }
+        t
+    }
+
+    #[test]
+    fn tfp_is_output_growth_beyond_input_growth() {
+        assert!(tfp_growth(&economy(0.05, 0.05), 1, 36).abs() < 1e-12);
+        assert!((tfp_growth(&economy(0.05, 0.0), 1, 36) - 0.05).abs() < 1e-9);
+        let g = tfp_growth(&economy(0.05, 0.02), 1, 36);
+        assert!((g - (1.05f64 / 1.02 - 1.0)).abs() < 1e-9, "{g}");
+    }
 
     #[test]
     fn a_reduced_validation_runs_and_reports_every_fact() {
