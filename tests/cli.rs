@@ -89,6 +89,26 @@ fn existing_run_is_kept_without_force() {
     assert_eq!(before, std::fs::read(out.join("aggregates.parquet")).unwrap());
     assert!(small_run(&out, &["--seed", "5", "--force"]).status.success());
     assert_ne!(before, std::fs::read(out.join("aggregates.parquet")).unwrap());
+    // `run/.` names the same folder, and replacing leaves no staging or replaced copy behind.
+    let dotted = out.join(".");
+    assert!(small_run(&dotted, &["--seed", "6", "--force"]).status.success());
+    assert!(out.join("run.json").is_file());
+    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(left, vec![std::ffi::OsString::from("run")], "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn force_replaces_only_a_folder_mindmill_wrote() {
+    let dir = scratch("force-foreign");
+    let out = dir.join("notes");
+    std::fs::create_dir_all(&out).unwrap();
+    std::fs::write(out.join("thesis.tex"), "my work").unwrap();
+    let o = small_run(&out, &["--force"]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("not a mindmill run folder"), "{err}");
+    assert_eq!(std::fs::read_to_string(out.join("thesis.tex")).unwrap(), "my work");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -288,7 +288,8 @@ struct RunArgs {
     /// stock-flow check runs every month regardless; results never depend on N.
     #[arg(long, default_value_t = 1)]
     check_every: u32,
-    /// Replace an existing run folder.
+    /// Replace an existing run folder (only one mindmill wrote: it has run.json and
+    /// aggregates.parquet; any other folder is left alone and the run refused).
     #[arg(long)]
     force: bool,
     /// No progress bar and no summary.
@@ -880,8 +881,18 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         .map_or("baseline".to_string(), |s| s.to_string_lossy().into_owned());
     let out =
         args.out.clone().unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-seed{}", config.run.seed)));
-    if out.exists() && !args.force {
+    // `dir/.` and `dir/` name `dir` (renaming `dir/.` itself would fail after the run).
+    let out: PathBuf = out.components().collect();
+    let existed = out.exists();
+    if existed && !args.force {
         bail!("{} already exists; choose another --out or pass --force to replace it", out.display());
+    }
+    if existed && !is_run_folder(&out) {
+        bail!(
+            "{} exists and is not a mindmill run folder (it has no run.json and aggregates.parquet); \
+             --force replaces only run folders: choose another --out",
+            out.display()
+        );
     }
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -953,13 +964,34 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     });
     std::fs::write(staging.join("run.json"), serde_json::to_string_pretty(&info)? + "\n")?;
     if out.exists() {
-        std::fs::remove_dir_all(&out).with_context(|| format!("cannot replace {}", out.display()))?;
+        // Another process may have written the folder while this run ran: never replace
+        // what was not there (or was not a run) when the run started; keep this run staged.
+        if !(existed && args.force) || !is_run_folder(&out) {
+            bail!(
+                "{} appeared while this run was running (another mindmill run on the same --out?); \
+                 it was left alone and this run is kept in {}",
+                out.display(),
+                staging.display()
+            );
+        }
+        // Move the old run aside first, so the folder name is never empty of a whole run for
+        // longer than two renames.
+        let old = parent.join(format!(".{leaf}.replaced-{}", std::process::id()));
+        std::fs::rename(&out, &old).with_context(|| format!("cannot replace {}", out.display()))?;
+        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the run into {}", out.display()))?;
+        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the replaced run {}", old.display()))?;
+    } else {
+        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the run into {}", out.display()))?;
     }
-    std::fs::rename(&staging, &out).with_context(|| format!("cannot move the run into {}", out.display()))?;
     if !args.quiet {
         summary(&sim, &out, run_s);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A folder mindmill wrote as a run: it holds the run's marker and its main table.
+fn is_run_folder(dir: &Path) -> bool {
+    dir.is_dir() && dir.join("run.json").is_file() && dir.join("aggregates.parquet").is_file()
 }
 
 fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
