@@ -461,3 +461,18 @@ fn bench_lists_make_a_table_of_sizes_and_threads() {
     assert!(table[1].contains('x') && table[3].contains('x'), "{text}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_model_panic_is_an_error_not_a_crash() {
+    // A config `check` accepts but the model cannot run (issue 19: no tier C occupations).
+    let dir = scratch("panic-run");
+    let cfg = dir.join("no_c.toml");
+    std::fs::write(&cfg, "[population]\nc_major_groups = []\n").unwrap();
+    let out = dir.join("run");
+    let o = bin().args(["run"]).arg(&cfg).args(["--workers", "2000", "--years", "1", "--quiet", "--out"]).arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("panicked") && err.contains("bug in mindmill") && err.contains("nothing was written"), "{err}");
+    assert!(!out.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

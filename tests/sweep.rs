@@ -183,3 +183,25 @@ fn slurm_script_and_bad_sweep_files() {
     assert!(!dir.join("bad").exists(), "a bad sweep writes nothing");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_panicking_run_stops_the_sweep_with_its_name_and_values() {
+    // A config `check` accepts but the model cannot run (issue 19: no tier C occupations
+    // panics in the labour market). The sweep must stop with an error naming the run and its
+    // parameter values, not die unnamed.
+    let dir = scratch("panic");
+    std::fs::write(dir.join("base.toml"), "[population]\nc_major_groups = []\n").unwrap();
+    let spec = dir.join("s.toml");
+    std::fs::write(
+        &spec,
+        "base = \"base.toml\"\ndesign = \"lhs\"\nsamples = 2\nseeds = [1]\nworkers = 2000\nyears = 1\n\
+         outcomes = [\"labour_share_end\"]\n[[parameters]]\npath = \"technology.training_efficiency_growth\"\nmin = 1.5\nmax = 4.0\n",
+    )
+    .unwrap();
+    let o = sweep(&spec, &dir.join("out"), &["--threads", "1"], &[]);
+    assert!(!o.status.success());
+    assert_ne!(o.status.code(), Some(101), "a panic reached the user");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("run 0") && err.contains("panicked") && err.contains("technology.training_efficiency_growth ="), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -430,8 +430,33 @@ pub fn is_done(out: &Path, plan: &Plan) -> bool {
 /// never mix their files; the second to finish keeps the first one's result.
 pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError> {
     let dir = run_dir(out, plan.run);
-    let mut sim = Simulation::new(plan.config.clone(), 0);
-    sim.run(|_| {}).map_err(|e| SweepError::Run { run: plan.run, seed: plan.seed, message: e.to_string() })?;
+    // A panic inside the model (a bug) must not take the whole sweep down unnamed: it
+    // becomes this run's error, naming its parameter values so it can be rerun alone.
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut sim = Simulation::new(plan.config.clone(), 0);
+        sim.run(|_| {}).map(|()| sim)
+    }));
+    let sim = match ran {
+        Ok(Ok(sim)) => sim,
+        Ok(Err(e)) => return Err(SweepError::Run { run: plan.run, seed: plan.seed, message: e.to_string() }),
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".to_string());
+            let values: Vec<String> =
+                sweep.spec.parameters.iter().zip(&plan.values).map(|(p, v)| format!("{} = {v}", p.path)).collect();
+            return Err(SweepError::Run {
+                run: plan.run,
+                seed: plan.seed,
+                message: format!(
+                    "the model panicked ({what}) at {}; this is a bug in mindmill: please report it with these values",
+                    values.join(", ")
+                ),
+            });
+        }
+    };
     let values = outcomes(&sim, &sweep.spec.outcomes);
     let staging = out.join("runs").join(format!(".run={:06}.partial-{}", plan.run, std::process::id()));
     if staging.exists() {

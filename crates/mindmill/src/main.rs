@@ -907,7 +907,13 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if args.check_every == 0 || args.check_every > 1200 {
         bail!("--check-every {} is not allowed: 1 to 1200 months", args.check_every);
     }
-    let mut sim = Simulation::new(config.clone(), 0);
+    let mut sim = std::panic::catch_unwind(|| Simulation::new(config.clone(), 0)).map_err(|panic| {
+        anyhow::anyhow!(
+            "building the economy panicked ({}); this is a bug in mindmill, not in your input: please report it with \
+             the config. Nothing was written.",
+            panic_message(panic.as_ref())
+        )
+    })?;
     sim.set_check_every(args.check_every);
     let setup_s = started.elapsed().as_secs_f64();
     let ticks = sim.ticks();
@@ -924,9 +930,21 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             );
             return Ok(ExitCode::from(INTERRUPTED));
         }
-        if let Err(e) = sim.step() {
-            bar.finish_and_clear();
-            bail!("{e}\nThe run stopped; nothing was written.");
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sim.step())) {
+            Ok(Ok(())) => {}
+            Ok(Err(e)) => {
+                bar.finish_and_clear();
+                bail!("{e}\nThe run stopped; nothing was written.");
+            }
+            Err(panic) => {
+                bar.finish_and_clear();
+                bail!(
+                    "the model panicked in month {} ({}); this is a bug in mindmill, not in your input: \
+                     please report it with the config. The run stopped; nothing was written.",
+                    sim.tick() + 1,
+                    panic_message(panic.as_ref())
+                );
+            }
         }
         let t = sim.tick();
         bar.set_position(t as u64);
@@ -987,6 +1005,15 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         summary(&sim, &out, run_s);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The text a panic carried.
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
 }
 
 /// A folder mindmill wrote as a run: it holds the run's marker and its main table.
