@@ -249,6 +249,26 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
             return Err(bad(format!("unknown outcome `{o}`; allowed: {}", names.join(", "))));
         }
     }
+    // Checked before any run, so a sweep never fails after its first run on its own file.
+    for (i, o) in spec.outcomes.iter().enumerate() {
+        if spec.outcomes[..i].contains(o) {
+            return Err(bad(format!("outcome `{o}` is listed twice in `outcomes`; list each once")));
+        }
+    }
+    for (i, p) in spec.parameters.iter().enumerate() {
+        if spec.parameters[..i].iter().any(|q| q.path == p.path) {
+            return Err(bad(format!("parameter `{}` is listed twice; vary each config field once", p.path)));
+        }
+        if p.path.starts_with("run.") {
+            return Err(bad(format!(
+                "parameter `{}`: the run section is set by the sweep itself (`seeds`, `workers`, `years`), not varied",
+                p.path
+            )));
+        }
+    }
+    if spec.design == Design::Morris && !(2..=100).contains(&spec.morris_levels) {
+        return Err(bad(format!("`morris_levels` = {} is not allowed: 2 to 100 grid levels", spec.morris_levels)));
+    }
     if spec.design != Design::Grid && (spec.samples == 0 || spec.samples > 100_000) {
         return Err(bad(format!("`samples` = {} is not allowed: 1 to 100,000", spec.samples)));
     }
@@ -709,6 +729,27 @@ mod tests {
         assert!(shard_from_env(env(&[("JOB_COMPLETION_INDEX", "1")])).is_err());
         assert_eq!(parse_shard("2/5").unwrap(), (2, 5));
         assert!(parse_shard("5/5").is_err());
+    }
+
+    #[test]
+    fn sweep_files_that_would_fail_after_the_first_run_are_refused_at_load() {
+        let dir = std::env::temp_dir().join(format!("mindmill-sweep-load-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let head = "design = \"lhs\"\nsamples = 2\nseeds = [1]\n";
+        let param = |p: &str| format!("[[parameters]]\npath = \"{p}\"\nmin = 1.0\nmax = 2.0\n");
+        let cases = [
+            (format!("{head}outcomes = [\"labour_share_end\", \"labour_share_end\"]\n{}", param("technology.training_efficiency_growth")), "listed twice"),
+            (format!("{head}outcomes = [\"labour_share_end\"]\n{}{}", param("technology.training_efficiency_growth"), param("technology.training_efficiency_growth")), "listed twice"),
+            (format!("{head}outcomes = [\"labour_share_end\"]\n{}", param("run.seed")), "set by the sweep itself"),
+            (format!("design = \"morris\"\nsamples = 2\nmorris_levels = 0\nseeds = [1]\noutcomes = [\"labour_share_end\"]\n{}", param("technology.training_efficiency_growth")), "morris_levels"),
+        ];
+        for (i, (text, want)) in cases.iter().enumerate() {
+            let f = dir.join(format!("s{i}.toml"));
+            std::fs::write(&f, text).unwrap();
+            let e = load(&f).err().unwrap_or_else(|| panic!("case {i} loaded")).to_string();
+            assert!(e.contains(want) && e.contains(&format!("s{i}.toml")), "case {i}: {e}");
+        }
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
