@@ -476,3 +476,4 @@ fn a_model_panic_is_an_error_not_a_crash() {
     assert!(!out.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
+

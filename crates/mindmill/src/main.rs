@@ -901,6 +901,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     if staging.exists() {
         std::fs::remove_dir_all(&staging)?;
     }
+    // Fail before the simulation, not after it, when the run could not be written.
+    std::fs::create_dir(&staging)
+        .and_then(|()| std::fs::remove_dir(&staging))
+        .with_context(|| format!("cannot write the run under {}; choose another --out", parent.display()))?;
 
     mindmill_model::init_threads(args.threads);
     let started = Instant::now();
