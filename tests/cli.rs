@@ -469,11 +469,19 @@ fn a_model_panic_is_an_error_not_a_crash() {
     let cfg = dir.join("no_c.toml");
     std::fs::write(&cfg, "[population]\nc_major_groups = []\n").unwrap();
     let out = dir.join("run");
-    let o = bin().args(["run"]).arg(&cfg).args(["--workers", "2000", "--years", "1", "--quiet", "--out"]).arg(&out).output().unwrap();
+    let o = bin()
+        .args(["run"])
+        .arg(&cfg)
+        .args(["--workers", "2000", "--years", "1", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("panicked") && err.contains("bug in mindmill") && err.contains("nothing was written"), "{err}");
+    assert!(
+        err.contains("panicked") && err.contains("bug in mindmill") && err.contains("nothing was written"),
+        "{err}"
+    );
     assert!(!out.exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }
-

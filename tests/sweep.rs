@@ -202,6 +202,9 @@ fn a_panicking_run_stops_the_sweep_with_its_name_and_values() {
     assert!(!o.status.success());
     assert_ne!(o.status.code(), Some(101), "a panic reached the user");
     let err = String::from_utf8_lossy(&o.stderr);
-    assert!(err.contains("run 0") && err.contains("panicked") && err.contains("technology.training_efficiency_growth ="), "{err}");
+    assert!(
+        err.contains("run 0") && err.contains("panicked") && err.contains("technology.training_efficiency_growth ="),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -74,8 +74,7 @@ impl Matrix {
     /// The matrix as a wide table: `row`, one column per sector (USD), `total`.
     pub fn to_table(&self, name: &'static str) -> mindmill_model::Table {
         let mut t = mindmill_model::Table::new(name);
-        let names: Vec<&'static str> =
-            self.columns.iter().map(|c| &*Box::leak(c.clone().into_boxed_str())).collect();
+        let names: Vec<&'static str> = self.columns.iter().map(|c| &*Box::leak(c.clone().into_boxed_str())).collect();
         for (r, label) in self.rows.iter().enumerate() {
             t.str("row", label);
             for (c, name) in names.iter().enumerate() {
@@ -121,7 +120,11 @@ impl MonthAccounts {
         }
         for r in 0..self.financial_rows {
             if self.balance.row_sum(r) != 0 {
-                out.push(format!("balance-sheet row `{}` sums to {} cents", self.balance.rows[r], self.balance.row_sum(r)));
+                out.push(format!(
+                    "balance-sheet row `{}` sums to {} cents",
+                    self.balance.rows[r],
+                    self.balance.row_sum(r)
+                ));
             }
         }
         out
@@ -271,9 +274,8 @@ pub fn month(run: &Path, month: Option<&str>) -> Result<MonthAccounts, AccountsE
 /// Writes the month's matrices as wide Parquet into `dir`: transaction_flows_YYYY-MM and
 /// balance_sheet_YYYY-MM. Returns the paths.
 pub fn write(m: &MonthAccounts, dir: &Path, metadata: &[(String, String)]) -> Result<Vec<PathBuf>, AccountsError> {
-    std::fs::create_dir_all(dir).map_err(|e| {
-        AccountsError::Write(mindmill_export::ExportError::Io { path: dir.to_path_buf(), source: e })
-    })?;
+    std::fs::create_dir_all(dir)
+        .map_err(|e| AccountsError::Write(mindmill_export::ExportError::Io { path: dir.to_path_buf(), source: e }))?;
     let leak = |s: String| -> &'static str { Box::leak(s.into_boxed_str()) };
     let mut out = Vec::new();
     for (t, name) in [

@@ -210,7 +210,11 @@ pub(crate) fn check(c: &Config) -> Check {
     unit("households.owner_mpc_income", h.owner_mpc_income)?;
     unit("households.owner_mpc_wealth", h.owner_mpc_wealth)?;
     if !(h.owner_mpc_wealth > 0.0 && h.owner_mpc_wealth <= 1.0) {
-        return fail("households.owner_mpc_wealth", h.owner_mpc_wealth, "a share above 0 and at most 1 (owners' wealth starts at its stock norm)");
+        return fail(
+            "households.owner_mpc_wealth",
+            h.owner_mpc_wealth,
+            "a share above 0 and at most 1 (owners' wealth starts at its stock norm)",
+        );
     }
     unit("households.owner_bond_share", h.owner_bond_share)?;
     unit("households.chat_adoption_initial", h.chat_adoption_initial)?;

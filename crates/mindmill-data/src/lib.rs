@@ -192,7 +192,12 @@ pub fn sector_occupations() -> Vec<SectorMix> {
     for r in csv::Reader::from_reader(SECTOR_OCCUPATIONS_CSV.as_bytes()).deserialize::<SectorOccRow>() {
         let r = r.expect("shipped sector-occupation data parses");
         if out.last().is_none_or(|s| s.naics != r.naics) {
-            out.push(SectorMix { naics: r.naics.clone(), title: r.naics_title.clone(), employment: 0.0, occupations: Vec::new() });
+            out.push(SectorMix {
+                naics: r.naics.clone(),
+                title: r.naics_title.clone(),
+                employment: 0.0,
+                occupations: Vec::new(),
+            });
         }
         let s = out.last_mut().expect("just pushed");
         match (r.occ_code.as_str(), r.tot_emp) {

@@ -387,7 +387,12 @@ mod tests {
     /// that back the reserves and the government's account.
     fn sheet(deposits: i128, account: i128) -> Holdings {
         let mut h = [[0; SECTORS]; INSTRUMENTS];
-        let (d, r, g, b) = (Instrument::Deposits as usize, Instrument::Reserves as usize, Instrument::GovernmentAccount as usize, Instrument::Bonds as usize);
+        let (d, r, g, b) = (
+            Instrument::Deposits as usize,
+            Instrument::Reserves as usize,
+            Instrument::GovernmentAccount as usize,
+            Instrument::Bonds as usize,
+        );
         h[d][Sector::Workers as usize] = deposits;
         h[d][Sector::Banks as usize] = -deposits;
         h[r][Sector::Banks as usize] = deposits;

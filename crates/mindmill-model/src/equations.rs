@@ -48,7 +48,13 @@ pub fn monthly_efficiency_gain(growth_per_year: f64, halflife_years: f64, tick: 
 /// wage Phillips curve in the level of unemployment (Gali 2011):
 /// w_t = w_{t-1} (1 + psi1 pi^e + psi2 g_A - slope/12 (u - u*)).
 #[inline]
-pub fn wage_rule(w: f64, expected_inflation: f64, productivity_growth: f64, unemployment_gap: f64, psi: [f64; 3]) -> f64 {
+pub fn wage_rule(
+    w: f64,
+    expected_inflation: f64,
+    productivity_growth: f64,
+    unemployment_gap: f64,
+    psi: [f64; 3],
+) -> f64 {
     w * (1.0 + psi[0] * expected_inflation + psi[1] * productivity_growth - psi[2] / 12.0 * unemployment_gap)
 }
 
@@ -122,7 +128,8 @@ pub fn normal_cdf(x: f64) -> f64 {
             + t * (0.37409196
                 + t * (0.09678418
                     + t * (-0.18628806
-                        + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+                        + t * (0.27886807
+                            + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
     let erfc = t * poly.exp();
     if x >= 0.0 { 1.0 - 0.5 * erfc } else { 0.5 * erfc }
 }
@@ -163,7 +170,13 @@ pub fn oversight_median(median0: f64, k: f64, k0: f64, decay_oom: f64) -> f64 {
 /// the exposed task groups; `oversight_wage` is the wage of the people who oversee AI.
 /// Solved by nested bisection: for a dispersion the median is set to hit the share, and
 /// the dispersion to hit the saving.
-pub fn calibrate_oversight(groups: &[(f64, f64)], price: f64, oversight_wage: f64, profitable: f64, saving: f64) -> (f64, f64) {
+pub fn calibrate_oversight(
+    groups: &[(f64, f64)],
+    price: f64,
+    oversight_wage: f64,
+    profitable: f64,
+    saving: f64,
+) -> (f64, f64) {
     let total: f64 = groups.iter().map(|g| g.0).sum();
     let stats = |median: f64, s: f64| {
         let (mut share, mut cost) = (0.0, 0.0);

@@ -8,8 +8,8 @@ use bevy_ecs::prelude::*;
 use bevy_ecs::schedule::{LogLevel, ScheduleBuildSettings};
 
 use crate::systems::{
-    accounting, adoption, central_bank, datacenters, events, finance, goods, government, investment, markets, pricing, record,
-    technology, wages, workers,
+    accounting, adoption, central_bank, datacenters, events, finance, goods, government, investment, markets, pricing,
+    record, technology, wages, workers,
 };
 
 /// Expands the schedule table into [`TickSystems`], [`PHASE_NAMES`], [`SYSTEM_NAMES`] and
@@ -142,7 +142,6 @@ pub fn tick_schedule() -> Schedule {
     s.add_systems(mark(SYSTEMS).after(Step(SYSTEMS - 1)));
     s
 }
-
 
 #[cfg(test)]
 mod tests {

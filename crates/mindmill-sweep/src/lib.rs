@@ -738,10 +738,29 @@ mod tests {
         let head = "design = \"lhs\"\nsamples = 2\nseeds = [1]\n";
         let param = |p: &str| format!("[[parameters]]\npath = \"{p}\"\nmin = 1.0\nmax = 2.0\n");
         let cases = [
-            (format!("{head}outcomes = [\"labour_share_end\", \"labour_share_end\"]\n{}", param("technology.training_efficiency_growth")), "listed twice"),
-            (format!("{head}outcomes = [\"labour_share_end\"]\n{}{}", param("technology.training_efficiency_growth"), param("technology.training_efficiency_growth")), "listed twice"),
+            (
+                format!(
+                    "{head}outcomes = [\"labour_share_end\", \"labour_share_end\"]\n{}",
+                    param("technology.training_efficiency_growth")
+                ),
+                "listed twice",
+            ),
+            (
+                format!(
+                    "{head}outcomes = [\"labour_share_end\"]\n{}{}",
+                    param("technology.training_efficiency_growth"),
+                    param("technology.training_efficiency_growth")
+                ),
+                "listed twice",
+            ),
             (format!("{head}outcomes = [\"labour_share_end\"]\n{}", param("run.seed")), "set by the sweep itself"),
-            (format!("design = \"morris\"\nsamples = 2\nmorris_levels = 0\nseeds = [1]\noutcomes = [\"labour_share_end\"]\n{}", param("technology.training_efficiency_growth")), "morris_levels"),
+            (
+                format!(
+                    "design = \"morris\"\nsamples = 2\nmorris_levels = 0\nseeds = [1]\noutcomes = [\"labour_share_end\"]\n{}",
+                    param("technology.training_efficiency_growth")
+                ),
+                "morris_levels",
+            ),
         ];
         for (i, (text, want)) in cases.iter().enumerate() {
             let f = dir.join(format!("s{i}.toml"));

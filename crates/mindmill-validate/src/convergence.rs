@@ -180,7 +180,8 @@ pub fn summarise(rows: &[Row]) -> (Vec<SizeSummary>, Option<u64>) {
         .map(|&w| {
             let vals: Vec<&Row> = rows.iter().filter(|r| r.workers == w).collect();
             let n = vals.len() as f64;
-            let mean: [f64; OUTCOMES.len()] = std::array::from_fn(|k| vals.iter().map(|r| r.values[k]).sum::<f64>() / n);
+            let mean: [f64; OUTCOMES.len()] =
+                std::array::from_fn(|k| vals.iter().map(|r| r.values[k]).sum::<f64>() / n);
             let sd = std::array::from_fn(|k| {
                 if vals.len() < 2 {
                     return 0.0;
@@ -210,7 +211,13 @@ pub fn summarise(rows: &[Row]) -> (Vec<SizeSummary>, Option<u64>) {
 }
 
 /// The Markdown section of docs/VALIDATION.md.
-pub fn markdown(summary: &[SizeSummary], minimum: Option<u64>, documented: u64, command: &str, opts: &Options) -> String {
+pub fn markdown(
+    summary: &[SizeSummary],
+    minimum: Option<u64>,
+    documented: u64,
+    command: &str,
+    opts: &Options,
+) -> String {
     let mut s = String::from("\n## Convergence with the number of agents\n\n");
     s.push_str(&format!(
         "The baseline at each size over {} seeds (from {}), from `{command}`. Each cell is the mean over seeds \
@@ -238,9 +245,7 @@ pub fn markdown(summary: &[SizeSummary], minimum: Option<u64>, documented: u64, 
     }
     s.push_str("\n**x**: outside the tolerance of the largest size.\n\n");
     match minimum {
-        Some(m) => s.push_str(&format!(
-            "Smallest size within tolerance at every larger size: **{m} workers**. "
-        )),
+        Some(m) => s.push_str(&format!("Smallest size within tolerance at every larger size: **{m} workers**. ")),
         None => s.push_str("No size below the largest is within tolerance on every outcome. "),
     }
     if minimum == Some(documented) {

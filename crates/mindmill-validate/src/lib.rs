@@ -815,7 +815,10 @@ pub fn markdown(
     s.push_str("\n## Runs\n\nMedians over seeds. Scenarios are `configs/scenarios/*.toml`; variants change one mechanism of the baseline.\n\n");
     s.push_str("| case | labour share, last year | tier A automation, end | mean unemployment | providers' cumulative cash flow, end (bn USD) | mean provider ROI, end | price level, end |\n|---|---|---|---|---|---|---|\n");
     for (n, v) in summary {
-        s.push_str(&format!("| {n} | {:.3} | {:.2} | {:.3} | {:.0} | {:.3} | {:.2} |\n", v[0], v[1], v[2], v[3], v[4], v[5]));
+        s.push_str(&format!(
+            "| {n} | {:.3} | {:.2} | {:.3} | {:.0} | {:.3} | {:.2} |\n",
+            v[0], v[1], v[2], v[3], v[4], v[5]
+        ));
     }
     s.push_str(
         "\nVariants: `variant_gpu_life_3y` (3-year GPU life), \
@@ -830,7 +833,7 @@ pub fn markdown(
 }
 
 fn decomposition_markdown(parts: &Decomposition) -> String {
-    use decomposition::{COMPONENTS, COMPONENT_DOCS};
+    use decomposition::{COMPONENT_DOCS, COMPONENTS};
     let mut s = String::from(
         "\n## Why the labour share moves\n\nChange in the labour share (wages over GDP) from the first year to the last, \
          split exactly into the components below (Acemoglu & Restrepo 2019 for the task terms; LMDI-I weights, Ang 2005; \

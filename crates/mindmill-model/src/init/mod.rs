@@ -451,7 +451,8 @@ pub fn build_world(config: Config, run: u64) -> World {
         };
         let speed = (cfg.adoption.sector_sensitivity * plan.sectors[sector].lm_aiie).exp();
         let total_heads: u32 = heads[f].iter().sum();
-        let provider = crate::systems::adoption::choose_provider(&providers_now, &tech, cfg, &draws, INIT_TICK, f as u64);
+        let provider =
+            crate::systems::adoption::choose_provider(&providers_now, &tech, cfg, &draws, INIT_TICK, f as u64);
         let ceiling: [f64; TIERS] = if f < nf {
             std::array::from_fn(|k| tech.tier_ceiling[provider][k].min(cfg.adoption.regulation_cap[k]))
         } else {
@@ -625,10 +626,10 @@ pub fn build_world(config: Config, run: u64) -> World {
     setup.bank_capital_ratio = start.bank_capital_ratio;
     setup.normal_profit_rate = start.normal_profit_rate;
     setup.consumption_weights = start.consumption_weights;
-    setup.government_staff = firms.iter().filter(|f| f.role == Role::Staff(Employer::Government)).map(|f| f.staff_target).sum();
-    setup.market_firms = std::array::from_fn(|m| {
-        firms.iter().filter(|f| f.role == Role::Goods(Market::ALL[m])).map(|f| f.id).collect()
-    });
+    setup.government_staff =
+        firms.iter().filter(|f| f.role == Role::Staff(Employer::Government)).map(|f| f.staff_target).sum();
+    setup.market_firms =
+        std::array::from_fn(|m| firms.iter().filter(|f| f.role == Role::Goods(Market::ALL[m])).map(|f| f.id).collect());
     setup.sectors = plan.sectors.iter().map(|s| (s.naics.clone(), s.lm_aiie)).collect();
 
     // ---- Aggregates ----------------------------------------------------------------

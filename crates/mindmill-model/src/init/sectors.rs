@@ -125,7 +125,9 @@ pub fn plan(
         let has = (0..ns).any(|s| market[s] == Some(m) && count[s] > 0);
         if !has && nf >= Market::ALL.len() {
             // Give the market's largest sector one firm, taken from the sector with most firms.
-            let to = (0..ns).filter(|&s| market[s] == Some(m)).max_by(|&a, &b| sector_employed[a].total_cmp(&sector_employed[b]));
+            let to = (0..ns)
+                .filter(|&s| market[s] == Some(m))
+                .max_by(|&a, &b| sector_employed[a].total_cmp(&sector_employed[b]));
             let from = (0..ns).max_by_key(|&s| count[s]);
             if let (Some(to), Some(from)) = (to, from) {
                 count[from] -= 1;
@@ -184,8 +186,10 @@ pub fn plan(
         });
     }
     // A sector without employers (no firm drew it) sends its workers to the firms of its market.
-    let by_market: Vec<Vec<usize>> =
-        Market::ALL.iter().map(|m| (0..ns).filter(|&s| market[s] == Some(*m) && !sectors[s].employers.is_empty()).collect()).collect();
+    let by_market: Vec<Vec<usize>> = Market::ALL
+        .iter()
+        .map(|m| (0..ns).filter(|&s| market[s] == Some(*m) && !sectors[s].employers.is_empty()).collect())
+        .collect();
     for s in 0..ns {
         if sectors[s].employers.is_empty() || sectors[s].cumulative.last().copied().unwrap_or(0.0) <= 0.0 {
             let donors: Vec<usize> = match market[s] {

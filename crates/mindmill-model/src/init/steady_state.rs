@@ -40,7 +40,8 @@ pub fn output_and_capital(cfg: &Config, firms: &mut [Firm], replacement: f64) ->
     }
     // Consumption-market firms: Q = (1 + mu)(W + x Q), x = capital depreciation per unit of
     // output; x makes replacement investment equal what capital-goods firms supply.
-    let w_kg: f64 = firms.iter().filter(|f| !goods(f, Market::CapitalGoods) && matches!(f.role, Role::Goods(_))).map(wage).sum();
+    let w_kg: f64 =
+        firms.iter().filter(|f| !goods(f, Market::CapitalGoods) && matches!(f.role, Role::Goods(_))).map(wage).sum();
     let r = (supply_i - replacement).max(0.0);
     let x = if r > 0.0 { r / ((1.0 + mu) * (w_kg + r)) } else { 0.0 };
     let monthly = cfg.capital.depreciation / 12.0;
@@ -256,9 +257,21 @@ pub fn balance_sheets(
     fin.debt_target = fin.bonds as f64 / 100.0 / (12.0 * gdp).max(1.0);
     let _ = (wages_all, hh.benefits);
     let weights = if consumption_supply > 0.0 {
-        [supply[Market::Knowledge as usize] / consumption_supply, supply[Market::InPerson as usize] / consumption_supply]
+        [
+            supply[Market::Knowledge as usize] / consumption_supply,
+            supply[Market::InPerson as usize] / consumption_supply,
+        ]
     } else {
         [0.5, 0.5]
     };
-    (fin, inst, StartConstants { capital_per_output: kappa, normal_profit_rate, consumption_weights: weights, bank_capital_ratio: capital_ratio })
+    (
+        fin,
+        inst,
+        StartConstants {
+            capital_per_output: kappa,
+            normal_profit_rate,
+            consumption_weights: weights,
+            bank_capital_ratio: capital_ratio,
+        },
+    )
 }

@@ -3,7 +3,9 @@
 
 use bevy_ecs::prelude::*;
 
-use crate::accounts::{AccountingError, Breach, CheckEvery, Holdings, INSTRUMENTS, Instrument, Ledger, SECTORS, Sector, check_ledger};
+use crate::accounts::{
+    AccountingError, Breach, CheckEvery, Holdings, INSTRUMENTS, Instrument, Ledger, SECTORS, Sector, check_ledger,
+};
 use crate::components::{Datacenter, Employer, Firm, Market, NO_FIRM, Provider, Role, Status, WorkerBlock};
 use crate::resources::{Accounts, Calendar, Finance, Institutions, Macro, Setup, Tech};
 use crate::systems::{Counters, count, take};
@@ -142,9 +144,13 @@ pub fn check_accounts(
         prov_interest += usd(p.interest);
         buildings += p.buildings;
         let revenue = usd(p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform);
-        margins +=
-            revenue - usd(p.energy_cost) - usd(p.staff_cost) - p.depreciation - p.building_depreciation - usd(p.interest)
-                - usd(p.tax);
+        margins += revenue
+            - usd(p.energy_cost)
+            - usd(p.staff_cost)
+            - p.depreciation
+            - p.building_depreciation
+            - usd(p.interest)
+            - usd(p.tax);
     }
     let compute_tax = usd(inst.taxes[2]);
     let subs_tax = compute_tax - (ai_gross - ai_ex);

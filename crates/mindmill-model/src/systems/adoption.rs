@@ -89,8 +89,8 @@ pub fn adopt_ai(
             if f.ai_share[k] > target {
                 // AI does more than is profitable (prices rose, wages fell, capability or
                 // regulation shrank): tasks move back to people.
-                f.ai_share[k] -= a.reversal_rate.max(if f.ai_share[k] > technical { 1.0 } else { 0.0 })
-                    * (f.ai_share[k] - target);
+                f.ai_share[k] -=
+                    a.reversal_rate.max(if f.ai_share[k] > technical { 1.0 } else { 0.0 }) * (f.ai_share[k] - target);
             } else if has_b {
                 let h = (bass_hazard(a.bass_p, a.bass_q, labour.adoption_ratio[k]) * f.sector_speed).min(1.0);
                 f.ai_share[k] += h * (target - f.ai_share[k]);

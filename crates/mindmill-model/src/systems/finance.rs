@@ -10,8 +10,8 @@ use mindmill_config::{Config, TIERS};
 
 use crate::accounts::{Flow, Instrument, Ledger, Sector};
 use crate::components::{Firm, Market, Provider, Role};
-use crate::resources::{Finance, Institutions, Macro};
 use crate::resources::Setup;
+use crate::resources::{Finance, Institutions, Macro};
 use crate::systems::{Counters, round_i64, take};
 
 /// Interest on `cents` for one month at `annual` rate.

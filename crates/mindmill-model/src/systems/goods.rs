@@ -261,11 +261,11 @@ pub fn produce(
             // volume, so a slump, idle capital or a missing input does not move the price.
             if effective > 0.0 && f.wage_bill > 0 {
                 let wage_per_task = f.wage_bill as f64 / 100.0 / effective;
-                let normal = if kappa > 0.0 && market != Market::CapitalGoods { (f.capital + dep_units) / kappa } else { 0.0 };
+                let normal =
+                    if kappa > 0.0 && market != Market::CapitalGoods { (f.capital + dep_units) / kappa } else { 0.0 };
                 let capital_cost = if normal > 0.0 { f.depreciation as f64 / 100.0 / normal } else { 0.0 };
-                let unit_cost = wage_per_task * labour_per_unit
-                    + per_unit_ai * price * (1.0 + policy.compute_tax)
-                    + capital_cost;
+                let unit_cost =
+                    wage_per_task * labour_per_unit + per_unit_ai * price * (1.0 + policy.compute_tax) + capital_cost;
                 let pressure = macro_.excess_demand[market as usize];
                 let target = (1.0 + f.markup) * unit_cost * (1.0 + cfg.firms.demand_pressure * pressure);
                 f.price = 0.5 * f.price + 0.5 * target;
@@ -283,8 +283,7 @@ pub fn produce(
                 // Capital is planned for the firm's trend demand (smoothed sales at today's
                 // price), not for one month's expectation.
                 let trend_demand = f.sales_trend / 100.0 / f.price.max(1e-9);
-                let desired =
-                    kappa * trend_demand * cost_factor * (1.0 + kc.profit_response * gap).clamp(0.5, 1.5);
+                let desired = kappa * trend_demand * cost_factor * (1.0 + kc.profit_response * gap).clamp(0.5, 1.5);
                 // Gross investment cannot be negative, but a firm with more capital than it
                 // wants lets it wear out without replacing it.
                 let order = (dep_units + kc.adjustment_speed * (desired - f.capital)).max(0.0);

@@ -187,9 +187,8 @@ pub fn invest_in_datacenters(
         let revenue = (p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform) as f64;
         let buildings_usd = p.building_spending as f64 / 100.0;
         p.cumulative_capex += buildings_usd;
-        p.cumulative_cash_flow += (revenue - p.energy_cost as f64 - p.staff_cost as f64 - p.tax as f64) / 100.0
-            - capex_usd
-            - buildings_usd;
+        p.cumulative_cash_flow +=
+            (revenue - p.energy_cost as f64 - p.staff_cost as f64 - p.tax as f64) / 100.0 - capex_usd - buildings_usd;
         if p.payback_tick.is_none() && p.cumulative_cash_flow >= 0.0 {
             p.payback_tick = Some(tick);
         }

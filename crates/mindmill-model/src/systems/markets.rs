@@ -34,8 +34,11 @@ pub fn allocate(
     value: &mut [f64],
 ) -> f64 {
     let total_y: f64 = ids.iter().map(|&i| out[i as usize]).sum();
-    let mean_p =
-        if total_y > 0.0 { ids.iter().map(|&i| price[i as usize] * out[i as usize]).sum::<f64>() / total_y } else { 1.0 };
+    let mean_p = if total_y > 0.0 {
+        ids.iter().map(|&i| price[i as usize] * out[i as usize]).sum::<f64>() / total_y
+    } else {
+        1.0
+    };
     let mut wsum = 0.0;
     for &i in ids {
         let i = i as usize;
@@ -171,8 +174,8 @@ pub fn sell_goods(
     let owners_dep = inst.owners.max(0);
     let owners_wealth = (inst.owners + fin.owner_bonds - inst.owner_loans).max(0);
     let owners_real_income = (inst.owner_income_last as f64 - inflation * owners_wealth as f64).max(0.0);
-    let intended_o = ((h.owner_mpc_income * owners_real_income + h.owner_mpc_wealth * owners_wealth as f64)
-        .round() as i64)
+    let intended_o = ((h.owner_mpc_income * owners_real_income + h.owner_mpc_wealth * owners_wealth as f64).round()
+        as i64)
         .min(owners_dep);
     let household = (intended_w * w) as f64 + intended_o as f64;
     let platform_share: f64 = cfg.providers.iter().map(|p| p.platform_revenue_share).sum();
@@ -315,7 +318,8 @@ pub fn sell_goods(
             // A market without firms cannot sell: its pool is empty (its fill is zero),
             // except retraining spending, which goes to every goods firm.
             if pool[m as usize] != 0 {
-                let all: Vec<f64> = fs.iter().map(|f| if matches!(f.role, Role::Goods(_)) { 1.0 } else { 0.0 }).collect();
+                let all: Vec<f64> =
+                    fs.iter().map(|f| if matches!(f.role, Role::Goods(_)) { 1.0 } else { 0.0 }).collect();
                 apportion(pool[m as usize], &all, &mut parts);
                 for (i, p) in parts.iter().enumerate() {
                     sales_cents[i] += p;
