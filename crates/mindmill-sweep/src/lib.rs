@@ -460,11 +460,7 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
         Ok(Ok(sim)) => sim,
         Ok(Err(e)) => return Err(SweepError::Run { run: plan.run, seed: plan.seed, message: e.to_string() }),
         Err(panic) => {
-            let what = panic
-                .downcast_ref::<&str>()
-                .map(|s| s.to_string())
-                .or_else(|| panic.downcast_ref::<String>().cloned())
-                .unwrap_or_else(|| "unknown panic".to_string());
+            let what = panic_message(panic.as_ref());
             let values: Vec<String> =
                 sweep.spec.parameters.iter().zip(&plan.values).map(|(p, v)| format!("{} = {v}", p.path)).collect();
             return Err(SweepError::Run {
@@ -509,6 +505,15 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
     }
     std::fs::rename(&staging, &dir).map_err(|e| io(&dir, e))?;
     write_atomic(&dir.join("done"), format!("{}\n", plan.id).as_bytes())
+}
+
+/// The text a panic carried (`mindmill run` reports model panics with it too).
+pub fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".to_string())
 }
 
 /// Removes staging folders left by processes that were killed mid-run.

@@ -7,7 +7,7 @@
 //! size pass: they are what a user comparing scenarios would call the same answer.
 
 use mindmill_config::Config;
-use mindmill_model::{Simulation, Table, Values};
+use mindmill_model::{Simulation, Table};
 
 use crate::ValidateError;
 
@@ -48,21 +48,14 @@ pub struct Outcome {
     read: fn(&Table) -> f64,
 }
 
-fn f64s<'a>(t: &'a Table, c: &str) -> &'a [f64] {
-    match t.column(c) {
-        Some(Values::F64(v)) => v,
-        _ => panic!("no f64 column {c} in {}", t.name),
-    }
-}
-
 fn last12(t: &Table, c: &str) -> f64 {
-    let v = f64s(t, c);
+    let v = t.f64s(c);
     let tail = &v[v.len().saturating_sub(12)..];
     tail.iter().sum::<f64>() / tail.len().max(1) as f64
 }
 
 fn last(t: &Table, c: &str) -> f64 {
-    *f64s(t, c).last().unwrap_or(&f64::NAN)
+    *t.f64s(c).last().unwrap_or(&f64::NAN)
 }
 
 /// The headline outcomes (issue 13): unemployment, the labour share, tier wages, automation,

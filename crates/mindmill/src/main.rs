@@ -915,7 +915,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         anyhow::anyhow!(
             "building the economy panicked ({}); this is a bug in mindmill, not in your input: please report it with \
              the config. Nothing was written.",
-            panic_message(panic.as_ref())
+            mindmill_sweep::panic_message(panic.as_ref())
         )
     })?;
     sim.set_check_every(args.check_every);
@@ -946,7 +946,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
                     "the model panicked in month {} ({}); this is a bug in mindmill, not in your input: \
                      please report it with the config. The run stopped; nothing was written.",
                     sim.tick() + 1,
-                    panic_message(panic.as_ref())
+                    mindmill_sweep::panic_message(panic.as_ref())
                 );
             }
         }
@@ -1009,15 +1009,6 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         summary(&sim, &out, run_s);
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The text a panic carried.
-fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| s.to_string())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "no message".to_string())
 }
 
 /// A folder mindmill wrote as a run: it holds the run's marker and its main table.

@@ -185,18 +185,20 @@ pub fn record_tick(
     // ---- transaction-flow matrix: net receipts of each sector in each flow, then the
     // changes in holdings (uses of funds negative), so every row and column sums to zero ----
     let year16 = year as u16;
-    let tt = &mut rec.transactions;
-    let put = |tt: &mut crate::output::Table, flow: &str, sector: usize, c: i128| {
+    // One non-zero cell of a matrix: `key` names its row (a flow or an item).
+    let cell = |t: &mut crate::output::Table, key: &'static str, row: &str, sector: usize, c: i128| {
         if c != 0 {
-            tt.u32("tick", tick);
-            tt.u16("year", year16);
-            tt.u8("month", month);
-            tt.str("flow", flow);
-            tt.str("sector", SECTOR_NAMES[sector]);
-            tt.i64("cents", i64::try_from(c).expect("a monthly flow fits in i64 cents"));
-            tt.f64("usd", c as f64 / 100.0);
+            t.u32("tick", tick);
+            t.u16("year", year16);
+            t.u8("month", month);
+            t.str(key, row);
+            t.str("sector", SECTOR_NAMES[sector]);
+            t.i64("cents", i64::try_from(c).expect("a matrix cell fits in i64 cents"));
+            t.f64("usd", c as f64 / 100.0);
         }
     };
+    let tt = &mut rec.transactions;
+    let put = |tt: &mut crate::output::Table, flow: &str, sector: usize, c: i128| cell(tt, "flow", flow, sector, c);
     for fl in Flow::ALL {
         let m = &ledger.flows[fl as usize];
         for s in 0..SECTORS {
@@ -213,17 +215,7 @@ pub fn record_tick(
     // ---- balance-sheet matrix: financial holdings by sector (assets positive), then the
     // real assets at replacement cost, which no other sector owes ----
     let bt = &mut rec.balance_sheet;
-    let row = |bt: &mut crate::output::Table, item: &str, s: usize, c: i128| {
-        if c != 0 {
-            bt.u32("tick", tick);
-            bt.u16("year", year16);
-            bt.u8("month", month);
-            bt.str("item", item);
-            bt.str("sector", SECTOR_NAMES[s]);
-            bt.i64("cents", i64::try_from(c).expect("a holding fits in i64 cents"));
-            bt.f64("usd", c as f64 / 100.0);
-        }
-    };
+    let row = |bt: &mut crate::output::Table, item: &str, s: usize, c: i128| cell(bt, "item", item, s, c);
     for (i, item) in INSTRUMENT_NAMES.iter().enumerate() {
         for s in 0..SECTORS {
             row(bt, item, s, acc.balance_sheet[i][s]);
