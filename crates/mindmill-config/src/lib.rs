@@ -66,6 +66,8 @@ pub struct Config {
     pub finance: FinanceConfig,
     /// The central bank: Taylor rule and inflation expectations.
     pub central_bank: CentralBankConfig,
+    /// Investors who value AI providers and supply their outside equity.
+    pub investors: InvestorConfig,
     /// AI providers.
     pub providers: Vec<ProviderConfig>,
 }
@@ -144,6 +146,10 @@ pub struct TechnologyConfig {
     pub efficiency_halflife_years: f64,
     /// Elasticity of inference FLOP per unit of work to frontier training compute. Default 0.5.
     pub inference_capability_elasticity: f64,
+    /// Capability gained per order of magnitude of training compute, OOM per OOM. Default 1.0
+    /// (capability is measured in effective training FLOP, Epoch). 0 stalls capability at its
+    /// start level whatever is spent on training.
+    pub capability_compute_elasticity: f64,
     /// Frontier inference FLOP replacing one worker-month of tasks at start. Default 4e19.
     pub flop_per_unit: f64,
     /// FLOP per month of a free chat user. Default 2e17.
@@ -489,6 +495,35 @@ pub struct CentralBankConfig {
     pub expectations_anchor: f64,
 }
 
+/// Investors value each AI-native or open-weight provider by its discounted expected
+/// revenue and fund a share of the gap between that value and its installed capital
+/// (Tobin's q; Hayashi 1982). Platforms finance their build-out from their own cash.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct InvestorConfig {
+    /// Required return over the policy rate, per year. Default 0.10 (cost of equity of young
+    /// high-growth firms; Damodaran 2025 industry cost of capital).
+    pub equity_premium: f64,
+    /// Years over which expected revenue growth fades linearly to `long_run_growth`. Default 5
+    /// (Damodaran 2012: high-growth period of young firms).
+    pub growth_years: f64,
+    /// Revenue growth after the high-growth period, per year. Default 0.02.
+    pub long_run_growth: f64,
+    /// Operating margin investors expect at maturity (share of revenue paid out as free cash
+    /// flow). Default 0.30 (software and cloud margins, Damodaran 2025).
+    pub mature_margin: f64,
+    /// Weight of this month's observed revenue growth in expected growth (adaptive
+    /// expectations, Cagan 1956; Greenwood & Shleifer 2014 on extrapolation). Default 0.05.
+    pub expectation_weight: f64,
+    /// Share of the gap between value and installed capital investors fund per year.
+    /// Default 0.067 (fitted so Lab A's funding supply at start is 40 bn USD a year, OpenAI's
+    /// March 2025 round).
+    pub funding_rate: f64,
+    /// Months of operating costs and depreciation a provider keeps as cash; deposits above
+    /// this buffer are paid out to owners (free cash flow, Jensen 1986). Default 12.
+    pub cash_buffer_months: f64,
+}
+
 /// Business model of a provider.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -515,8 +550,9 @@ pub struct ProviderConfig {
     pub initial_fleet_h100e: f64,
     /// Share of the fleet used for training.
     pub training_share: f64,
-    /// Growth of the compute the provider trains with, factor per year.
-    pub training_growth: f64,
+    /// Growth of its AI revenue investors expect at start, per year (from the last year's
+    /// reported revenue; they then revise it by what they observe).
+    pub revenue_growth_initial: f64,
     /// Consumer subscription, USD per month.
     pub subscription_usd_month: f64,
     /// API markup over marginal cost when no open model is close.
@@ -527,8 +563,6 @@ pub struct ProviderConfig {
     pub consumer_share: f64,
     /// Deposits at start, USD.
     pub initial_deposits_usd: f64,
-    /// Outside capital investors provide per year, USD.
-    pub capital_raise_usd_year: f64,
     /// Share of household goods spending taken by the provider's existing products.
     pub platform_revenue_share: f64,
     /// Share of positive profit paid as dividends.

@@ -86,6 +86,7 @@ pub(crate) fn check(c: &Config) -> Check {
     growth("technology.inference_efficiency_growth", t.inference_efficiency_growth)?;
     positive("technology.efficiency_halflife_years", t.efficiency_halflife_years)?;
     range("technology.inference_capability_elasticity", t.inference_capability_elasticity, 0.0, 2.0)?;
+    range("technology.capability_compute_elasticity", t.capability_compute_elasticity, 0.0, 2.0)?;
     positive("technology.flop_per_unit", t.flop_per_unit)?;
     non_negative("technology.free_user_flop_month", t.free_user_flop_month)?;
     non_negative("technology.paid_user_flop_month", t.paid_user_flop_month)?;
@@ -235,6 +236,21 @@ pub(crate) fn check(c: &Config) -> Check {
     range("government.debt_response", g.debt_response, 0.0, 1.0)?;
     range("government.potential_growth", g.potential_growth, -0.1, 0.2)?;
 
+    let v = &c.investors;
+    range("investors.equity_premium", v.equity_premium, 0.0, 1.0)?;
+    range("investors.growth_years", v.growth_years, 0.0, 30.0)?;
+    range("investors.long_run_growth", v.long_run_growth, -0.5, 0.1)?;
+    if v.long_run_growth >= v.equity_premium {
+        return fail(
+            "investors.long_run_growth",
+            v.long_run_growth,
+            "a rate below investors.equity_premium (a finite value)",
+        );
+    }
+    range("investors.mature_margin", v.mature_margin, 0.0, 1.0)?;
+    unit("investors.expectation_weight", v.expectation_weight)?;
+    range("investors.funding_rate", v.funding_rate, 0.0, 12.0)?;
+    range("investors.cash_buffer_months", v.cash_buffer_months, 0.0, 1200.0)?;
     let k = &c.capital;
     range("capital.depreciation", k.depreciation, 0.0, 1.0)?;
     if !(k.normal_utilisation > 0.0 && k.normal_utilisation <= 1.0) {
@@ -303,14 +319,13 @@ pub(crate) fn check(c: &Config) -> Check {
         range(&k("capability_offset_oom"), pr.capability_offset_oom, -5.0, 5.0)?;
         non_negative(&k("initial_fleet_h100e"), pr.initial_fleet_h100e)?;
         unit(&k("training_share"), pr.training_share)?;
-        growth(&k("training_growth"), pr.training_growth)?;
+        range(&k("revenue_growth_initial"), pr.revenue_growth_initial, -0.9, 20.0)?;
         range(&k("subscription_usd_month"), pr.subscription_usd_month, 0.0, 10_000.0)?;
         range(&k("markup_max"), pr.markup_max, 0.0, 100.0)?;
         unit(&k("enterprise_discount"), pr.enterprise_discount)?;
         unit(&k("consumer_share"), pr.consumer_share)?;
         share += pr.consumer_share;
         non_negative(&k("initial_deposits_usd"), pr.initial_deposits_usd)?;
-        non_negative(&k("capital_raise_usd_year"), pr.capital_raise_usd_year)?;
         range(&k("platform_revenue_share"), pr.platform_revenue_share, 0.0, 0.5)?;
         unit(&k("dividend_payout"), pr.dividend_payout)?;
         if pr.kind != ProviderKind::Platform && pr.platform_revenue_share > 0.0 {

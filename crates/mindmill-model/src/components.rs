@@ -369,6 +369,19 @@ pub struct Provider {
     pub expected_demand_flop: f64,
     /// Smoothed monthly growth of inference demand.
     pub demand_growth: f64,
+    /// Smoothed AI revenue (API, enterprise, subscriptions), USD per month.
+    pub revenue_trend: f64,
+    /// AI revenue growth investors expect, per year.
+    pub expected_growth: f64,
+    /// Investors' value of the provider (two-stage DCF of expected AI revenue), USD.
+    pub valuation: f64,
+    /// Installed capital: GPUs at cost less straight-line wear, on order at cost, buildings
+    /// at replacement cost, USD.
+    pub installed_capital: f64,
+    /// Training spending per USD of expected revenue (set in the first month, K+S R&D rule).
+    pub training_intensity: f64,
+    /// Compute the provider plans to train with, FLOP per month.
+    pub training_target_flop: f64,
     /// Cumulative free cash flow incl. the fleet's cost before tick 0, USD.
     pub cumulative_cash_flow: f64,
     /// Cumulative capex incl. the fleet before tick 0, USD.

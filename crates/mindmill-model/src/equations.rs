@@ -30,6 +30,22 @@ pub fn midpoint_for(exposure: f64, cap: f64, k0: f64, spread: f64) -> f64 {
     k0 - spread * logit(r)
 }
 
+/// Two-stage DCF value (Damodaran 2012) of a firm with revenue `revenue` a year, expected to
+/// grow at `growth` in the first year, the growth fading linearly to `long_run` over `years`
+/// years and staying there, free cash flow `margin` x revenue, discounted at `rate` a year
+/// (> `long_run`): the sum of the high-growth years plus a Gordon terminal value.
+pub fn dcf_value(revenue: f64, growth: f64, long_run: f64, years: f64, margin: f64, rate: f64) -> f64 {
+    let n = years.round().max(0.0) as u32;
+    let (mut r, mut discount, mut value) = (revenue, 1.0, 0.0);
+    for y in 0..n {
+        let g = long_run + (growth - long_run) * (1.0 - y as f64 / n as f64);
+        r *= 1.0 + g;
+        discount /= 1.0 + rate;
+        value += margin * r * discount;
+    }
+    value + margin * r * (1.0 + long_run) / (rate - long_run) * discount
+}
+
 /// Monthly Bass (1969) adoption hazard: (p + q * adopted_share) / 12 for yearly p, q.
 #[inline]
 pub fn bass_hazard(p_year: f64, q_year: f64, adopted_share: f64) -> f64 {
@@ -209,6 +225,21 @@ pub fn calibrate_oversight(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn dcf_value_is_a_gordon_growth_value_when_growth_is_flat() {
+        // Constant growth g: value = m R (1+g) / (r - g) whatever the high-growth years.
+        let (r, g, m, rate) = (100.0, 0.02, 0.3, 0.1);
+        for years in [0.0, 1.0, 5.0] {
+            let v = dcf_value(r, g, g, years, m, rate);
+            assert!((v - m * r * (1.0 + g) / (rate - g)).abs() < 1e-9, "{years}: {v}");
+        }
+        // Faster expected growth, a higher margin or a lower discount rate raise the value.
+        let base = dcf_value(r, 1.0, g, 5.0, m, rate);
+        assert!(dcf_value(r, 1.5, g, 5.0, m, rate) > base);
+        assert!(dcf_value(r, 1.0, g, 5.0, 0.4, rate) > base);
+        assert!(dcf_value(r, 1.0, g, 5.0, m, 0.15) < base);
+    }
 
     #[test]
     fn midpoint_reproduces_exposure() {

@@ -318,3 +318,31 @@ fn a_higher_minimum_wage_moves_automatable_tasks_to_ai() {
     assert!(er < eb, "tier A employment {eb} without, {er} with the higher minimum wage");
     assert!(ar > ab + 0.02, "tier A automation {ab} without, {ar} with the higher minimum wage");
 }
+
+#[test]
+fn stronger_demand_for_paid_ai_changes_the_labs_valuation_investment_and_cash_flow() {
+    // Investment and finance are decisions (MODEL.md 7.9): when more workers buy paid plans,
+    // the labs earn more, investors value them higher and fund and train accordingly, so
+    // their cumulative cash flow is an outcome of demand, not of a fixed funding cap.
+    let base = small(3000, 4);
+    let mut strong = base.clone();
+    strong.labour.tools_bass_p *= 4.0;
+    strong.labour.tools_bass_q *= 2.0;
+    let providers = |c: Config| {
+        let np = c.providers.len();
+        let mut sim = Simulation::new(c, 0);
+        sim.run(|_| {}).expect("accounts hold");
+        (sim.tables()[2].clone(), np)
+    };
+    let ((b, np), (s, _)) = (providers(base), providers(strong));
+    let last = b.rows() - np;
+    let sum = |t: &Table, col: &str| -> f64 { t.f64s(col).iter().step_by(np).sum() };
+    let (rb, rs) = (sum(&b, "revenue_subscription_usd_month"), sum(&s, "revenue_subscription_usd_month"));
+    assert!(rs > 1.2 * rb, "Lab A's subscription revenue {rb} -> {rs}");
+    let mean_value = |t: &Table| sum(t, "valuation_usd") / (t.rows() / np) as f64;
+    assert!(mean_value(&s) > mean_value(&b), "investors value Lab A higher when its revenue grows faster");
+    let (cb, cs) = (b.f64s("cumulative_cash_flow_usd")[last], s.f64s("cumulative_cash_flow_usd")[last]);
+    assert!((cs - cb).abs() > 1e9, "Lab A's cumulative cash flow {cb} vs {cs} USD");
+    let (kb, ks) = (sum(&b, "capex_usd_month"), sum(&s, "capex_usd_month"));
+    assert!(ks != kb, "Lab A's capex responds to demand: {kb} vs {ks}");
+}

@@ -358,9 +358,7 @@ pub fn no_ai(c: &mut Config) {
     c.adoption.bass_q = 0.0;
     c.labour.tools_bass_p = 0.0;
     c.labour.tools_bass_q = 0.0;
-    for p in &mut c.providers {
-        p.training_growth = 1.0;
-    }
+    c.technology.capability_compute_elasticity = 0.0;
 }
 
 /// One configuration to run: a name and its config.
@@ -396,9 +394,7 @@ pub fn cases(opts: &Options) -> Result<Vec<Case>, ValidateError> {
     out.push(variant("variant_stalled_capability", &|c| {
         c.technology.training_efficiency_growth = 1.0;
         c.technology.inference_efficiency_growth = 1.0;
-        for p in &mut c.providers {
-            p.training_growth = 1.0;
-        }
+        c.technology.capability_compute_elasticity = 0.0;
     }));
     out.push(variant("variant_constant_markups", &|c| c.firms.markup_share_response = 0.0));
     out.push(variant("variant_no_oversight_decay", &|c| c.adoption.oversight_decay_oom = 1e9));

@@ -20,6 +20,11 @@ use crate::systems::{
 };
 
 /// Assigns an occupation its tier from exposure and SOC major group (docs/MODEL.md 7.5).
+/// Growth of the installed AI fleets before the start, factor per year: the world's stock of
+/// AI accelerators (H100e) doubled each year 2022-25 (Epoch AI chip sales). The start's
+/// vintages follow it, and providers' training plans at start continue it (7.9).
+pub const FLEET_GROWTH: f64 = 2.0;
+
 pub fn tier_of(exposure: f64, major: &str, cfg: &Config) -> u8 {
     let p = &cfg.population;
     if exposure < p.low_exposure {
@@ -204,9 +209,9 @@ pub fn build_world(config: Config, run: u64) -> World {
     let mut provider_components = Vec::new();
     let mut datacenters = Vec::new();
     for (pi, pc) in cfg.providers.iter().enumerate() {
-        // The installed fleet: 48 monthly vintages, the fleet doubling each year (Epoch chip sales).
+        // The installed fleet: 48 monthly vintages, growing FLEET_GROWTH a year (Epoch chip sales).
         let ages = 48;
-        let ws: Vec<f64> = (0..ages).map(|a| 0.5f64.powf(a as f64 / 12.0)).collect();
+        let ws: Vec<f64> = (0..ages).map(|a| FLEET_GROWTH.powf(-(a as f64) / 12.0)).collect();
         let wsum: f64 = ws.iter().sum();
         let vintages: Vec<Vintage> = (0..ages)
             .map(|a| {
@@ -300,6 +305,12 @@ pub fn build_world(config: Config, run: u64) -> World {
             building_spending: 0,
             expected_demand_flop: 0.0,
             demand_growth: 0.0,
+            revenue_trend: 0.0,
+            expected_growth: pc.revenue_growth_initial,
+            valuation: 0.0,
+            installed_capital: capex + buildings,
+            training_intensity: 0.0,
+            training_target_flop: training,
             cumulative_cash_flow: -(capex + buildings),
             cumulative_capex: capex + buildings,
             cumulative_profit: 0.0,

@@ -64,7 +64,10 @@ pub fn adopt_ai(
             f.provider = choose_provider(&provs, &tech, cfg, &setup.draws, tick, id as u64) as u8;
         }
         let heads: u32 = tally.headcount[id].iter().sum();
-        f.enterprise = heads >= cfg.firms.enterprise_min_workers;
+        // Before the first count (tick 0) the tally is empty: keep the contract set at start.
+        if tick > 0 {
+            f.enterprise = heads >= cfg.firms.enterprise_min_workers;
+        }
         let p = &provs[f.provider as usize];
         let unit_price = if f.enterprise { p.enterprise_price } else { p.api_price } * (1.0 + policy.compute_tax);
         let wage_of = |k: usize| {

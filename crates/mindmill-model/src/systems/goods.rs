@@ -232,7 +232,9 @@ pub fn produce(
                 total_tau += tau;
                 per_unit_ai += phi * tau;
             }
-            let y = if total_tau > 0.0 { q * (acc / total_tau).powf(1.0 / rho) } else { 0.0 };
+            // No covered task group (acc = 0: e.g. a plan so small that its needs underflow)
+            // means no output; with complements (rho < 0) 0^(1/rho) would be infinite.
+            let y = if total_tau > 0.0 && acc > 0.0 { q * (acc / total_tau).powf(1.0 / rho) } else { 0.0 };
             let y = y.max(0.0);
             let units = per_unit_ai * y;
             let price = if f.enterprise { ent[p] } else { api[p] };

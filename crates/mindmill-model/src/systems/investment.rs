@@ -8,8 +8,13 @@ use bevy_ecs::prelude::*;
 
 use crate::accounts::{Flow, Ledger, Sector};
 use crate::components::{Datacenter, Provider, Vintage};
-use crate::equations::bass_hazard;
-use crate::resources::{Calendar, HOURS_PER_MONTH, Index, Institutions, Macro, Policy, SECONDS_PER_MONTH, Setup, Tech};
+use mindmill_config::ProviderKind;
+
+use crate::equations::{bass_hazard, dcf_value};
+use crate::init::FLEET_GROWTH;
+use crate::resources::{
+    Calendar, Finance, HOURS_PER_MONTH, Index, Institutions, Macro, Policy, SECONDS_PER_MONTH, Setup, Tech,
+};
 use crate::rng::Stream;
 use crate::systems::datacenters::site_price;
 
@@ -72,7 +77,13 @@ pub fn serve_ai(
         p.deposits -= p.tax;
         tax_sum += p.tax;
         let payout = cfg.providers[i].dividend_payout;
-        p.dividends = ((payout * (profit - p.tax).max(0) as f64).round() as i64).min(p.deposits.max(0));
+        // Cash above a buffer of `cash_buffer_months` of operating costs and depreciation is
+        // free cash flow paid out to owners (Jensen 1986): a provider that stops investing
+        // does not hoard its earnings out of circulation.
+        let monthly_costs = (p.energy_cost + p.staff_cost + p.interest.max(0)) as f64 + depreciation as f64;
+        let excess = (p.deposits as f64 - cfg.investors.cash_buffer_months * monthly_costs).max(0.0);
+        let dividend = (payout * (profit - p.tax).max(0) as f64).max(excess);
+        p.dividends = (dividend.round() as i64).min(p.deposits.max(0));
         p.deposits -= p.dividends;
         div_sum += p.dividends;
         p.cumulative_profit += (profit - p.tax) as f64 / 100.0;
@@ -98,6 +109,7 @@ pub fn invest_in_datacenters(
     tech: Res<Tech>,
     policy: Res<Policy>,
     macro_: Res<Macro>,
+    fin: Res<Finance>,
     mut index: ResMut<Index>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
@@ -115,6 +127,7 @@ pub fn invest_in_datacenters(
     dcs.sort_by_key(|d| d.id);
     let mut capex_sum = 0i64;
     let capital_goods_price = macro_.price_index[crate::components::Market::CapitalGoods as usize];
+    let inv = &cfg.investors;
     for p in provs.iter_mut() {
         let i = p.index as usize;
         let pc = &cfg.providers[i];
@@ -131,10 +144,41 @@ pub fn invest_in_datacenters(
         let target = p.expected_demand_flop * (1.0 + p.demand_growth).powf(horizon);
         let inference_peak =
             target / (d.inference_mfu * d.max_utilisation * SECONDS_PER_MONTH * (1.0 - pc.training_share));
-        // Training ambitions: the compute trained with grows at `training_growth` a year.
-        let training_target = p.training_initial * pc.training_growth.powf((tick as f64 + horizon) / 12.0);
+        // Investors' expectations: smoothed AI revenue and its expected growth, revised each
+        // month towards the growth they observe (adaptive expectations).
+        let ai_revenue = (p.revenue_subscription + p.revenue_api + p.revenue_enterprise) as f64 / 100.0;
+        if tick == 0 || p.revenue_trend <= 0.0 {
+            p.revenue_trend = ai_revenue;
+        } else {
+            let trend = 0.8 * p.revenue_trend + 0.2 * ai_revenue;
+            let observed = ((trend / p.revenue_trend).powi(12) - 1.0).clamp(-0.9, 20.0);
+            p.expected_growth += inv.expectation_weight * (observed - p.expected_growth);
+            p.revenue_trend = trend;
+        }
+        let expected_revenue = p.revenue_trend * (1.0 + p.expected_growth).max(0.1).powf(horizon / 12.0);
+        p.valuation = dcf_value(
+            12.0 * p.revenue_trend,
+            p.expected_growth,
+            inv.long_run_growth,
+            inv.growth_years,
+            inv.mature_margin,
+            fin.policy_rate + inv.equity_premium,
+        );
+        // Training (K+S R&D: spending in proportion to expected sales, Dosi, Fagiolo &
+        // Roventini 2010): the intensity is the provider's own at start, when it plans to
+        // keep its training compute growing as the fleets grew before (FLEET_GROWTH a year);
+        // the compute it buys is the spending at the fleet's full cost per FLOP.
+        if p.training_intensity <= 0.0 && expected_revenue > 0.0 && p.cost_per_flop > 0.0 {
+            let plan = p.training_initial * FLEET_GROWTH.powf(horizon / 12.0);
+            p.training_intensity = plan * p.cost_per_flop / expected_revenue;
+        }
+        p.training_target_flop = if p.cost_per_flop > 0.0 {
+            p.training_intensity * expected_revenue / p.cost_per_flop
+        } else {
+            p.training_ring.iter().sum::<f64>() / 12.0
+        };
         let training_peak = if pc.training_share > 0.0 {
-            training_target / (pc.training_share * d.inference_mfu * SECONDS_PER_MONTH)
+            p.training_target_flop / (pc.training_share * d.inference_mfu * SECONDS_PER_MONTH)
         } else {
             0.0
         };
@@ -142,7 +186,14 @@ pub fn invest_in_datacenters(
         // Capacity at the horizon: in service and on order, less what retires by then.
         let mut future = 0.0;
         let mut spare_mw = 0.0;
+        let mut installed = p.buildings * capital_goods_price;
         for dc in dcs.iter().filter(|dc| dc.owner as usize == i) {
+            installed += dc
+                .vintages
+                .iter()
+                .map(|v| v.count * v.price * (1.0 - (tick as i32 - v.month) as f64 / life).max(0.0))
+                .sum::<f64>();
+            installed += dc.pipeline.iter().map(|v| v.count * v.price).sum::<f64>();
             future += dc
                 .vintages
                 .iter()
@@ -166,8 +217,13 @@ pub fn invest_in_datacenters(
         let reserve = 2 * p.energy_cost;
         let cash = (p.deposits - reserve).max(0) as f64;
         p.capital_raised = 0;
+        p.installed_capital = installed;
         if cost > cash {
-            let limit = pc.capital_raise_usd_year / 12.0 * 100.0 * policy.capital_appetite;
+            // Outside equity (Tobin's q, Hayashi 1982): investors fund a share of the gap
+            // between the provider's value and its installed capital; platforms fund their
+            // build-out from their own cash.
+            let gap = if p.kind == ProviderKind::Platform { 0.0 } else { (p.valuation - installed).max(0.0) };
+            let limit = inv.funding_rate / 12.0 * gap * 100.0 * policy.capital_appetite;
             let raise = (cost - cash).min(limit).min(inst.owners.max(0) as f64).round() as i64;
             p.capital_raised = raise;
             p.deposits += raise;

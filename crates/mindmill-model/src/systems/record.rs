@@ -98,7 +98,10 @@ pub fn record_tick(
     a.f64("on_device_share", tech.on_device);
     a.f64("chat_adoption_share", macro_.chat_adoption);
     let dcs: Vec<&Datacenter> = sites.iter().collect();
-    a.f64("datacenter_gpus_h100e", dcs.iter().map(|d| d.gpus).sum());
+    // H100-equivalents by peak FLOP/s; a purchased unit of a later vintage counts as several.
+    let h100 = cfg.datacenters.gpu_flops;
+    a.f64("datacenter_gpus_h100e", dcs.iter().map(|d| d.peak_flops).sum::<f64>() / h100);
+    a.f64("datacenter_gpu_units", dcs.iter().map(|d| d.gpus).sum());
     a.f64("datacenter_power_mw", dcs.iter().map(|d| d.energy_mwh).sum::<f64>() / HOURS_PER_MONTH);
     a.f64("datacenter_energy_mwh", dcs.iter().map(|d| d.energy_mwh).sum());
     a.f64("datacenter_capex_to_date_usd", dcs.iter().map(|d| d.capex_to_date).sum());
@@ -324,7 +327,12 @@ pub fn record_tick(
         pt.f64("deposits_usd", p.deposits as f64 * USD);
         pt.f64("loans_usd", p.loans as f64 * USD);
         pt.f64("net_interest_usd_month", p.interest as f64 * USD);
-        pt.f64("gpus_h100e", p.gpus);
+        pt.f64("gpus_h100e", p.peak_flops / cfg.datacenters.gpu_flops);
+        pt.f64("gpu_units", p.gpus);
+        pt.f64("valuation_usd", p.valuation);
+        pt.f64("expected_revenue_growth", p.expected_growth);
+        pt.f64("installed_capital_usd", p.installed_capital);
+        pt.f64("training_target_flop_month", p.training_target_flop);
         pt.f64("cumulative_cash_flow_usd", p.cumulative_cash_flow);
         pt.f64("cumulative_capex_usd", p.cumulative_capex);
         pt.f64("roi", ratio(p.cumulative_profit, p.cumulative_capex));
@@ -339,7 +347,8 @@ pub fn record_tick(
         dt.u32("tick", tick);
         dt.u32("datacenter", d.id);
         dt.str("owner", &cfg.providers[d.owner as usize].name);
-        dt.f64("gpus_h100e", d.gpus);
+        dt.f64("gpus_h100e", d.peak_flops / h100);
+        dt.f64("gpu_units", d.gpus);
         dt.f64("gpus_on_order", d.pipeline.iter().map(|v| v.count).sum());
         dt.f64("peak_flops", d.peak_flops);
         dt.f64("power_capacity_mw", d.power_cap_mw);

@@ -51,14 +51,15 @@ pub fn advance_technology(
     let k0 = t.frontier_capability_oom;
     let alg = tech.training_efficiency.log10() + policy.capability_jump;
     // Closed providers: capability grows with the compute of their last 12 months of
-    // training and with algorithmic efficiency.
+    // training (at `capability_compute_elasticity` OOM per OOM) and with algorithmic efficiency.
     let mut frontier = f64::MIN;
     let mut sorted: Vec<_> = providers.iter_mut().collect();
     sorted.sort_by_key(|p| p.index);
     for p in sorted.iter_mut().filter(|p| p.kind != ProviderKind::OpenWeight) {
         let recent = p.training_ring.iter().sum::<f64>() / 12.0;
         let offset = setup.config.providers[p.index as usize].capability_offset_oom;
-        p.capability = k0 + offset + (recent / p.training_initial).max(1e-9).log10() + alg;
+        p.capability =
+            k0 + offset + t.capability_compute_elasticity * (recent / p.training_initial).max(1e-9).log10() + alg;
         frontier = frontier.max(p.capability);
     }
     if frontier == f64::MIN {
