@@ -382,6 +382,13 @@ pub struct HouseholdConfig {
     /// services and goods (below 1: spending shifts toward the sector whose relative price
     /// rises; Baumol 1967, Ngai & Pissarides 2007). Default 0.5.
     pub consumption_elasticity: f64,
+    /// Utility per OOM of capability a provider gained since the start, in people's choice of
+    /// chat provider (logit with the start shares as brand intercepts). Default 2.0 (as firms).
+    pub capability_taste: f64,
+    /// Rise in spending on a platform's products by people who use its bundled AI. Default
+    /// 0.10 (Alphabet Q1 2025: AI Overviews raise usage of Google Search by over 10% for the
+    /// queries that show them).
+    pub bundle_uplift: f64,
 }
 
 /// Government.
@@ -563,7 +570,8 @@ pub struct ProviderConfig {
     pub consumer_share: f64,
     /// Deposits at start, USD.
     pub initial_deposits_usd: f64,
-    /// Share of household goods spending taken by the provider's existing products.
+    /// Share of household goods spending taken by the provider's existing products before
+    /// its bundled AI (its other business: not AI revenue).
     pub platform_revenue_share: f64,
     /// Share of positive profit paid as dividends.
     pub dividend_payout: f64,

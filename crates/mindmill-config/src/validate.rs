@@ -225,6 +225,8 @@ pub(crate) fn check(c: &Config) -> Check {
     if !(h.consumption_elasticity > 0.0 && h.consumption_elasticity <= 5.0) {
         return fail("households.consumption_elasticity", h.consumption_elasticity, "a number above 0 and at most 5");
     }
+    range("households.capability_taste", h.capability_taste, 0.0, 100.0)?;
+    range("households.bundle_uplift", h.bundle_uplift, 0.0, 10.0)?;
 
     let g = &c.government;
     range("government.income_tax", g.income_tax, 0.0, 0.9)?;

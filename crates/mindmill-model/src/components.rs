@@ -333,7 +333,8 @@ pub struct Provider {
     pub revenue_api: i64,
     /// Enterprise revenue this month, cents.
     pub revenue_enterprise: i64,
-    /// Platform (bundled products) revenue this month, cents.
+    /// Revenue of the platform's products this month (its other business plus the uplift
+    /// from bundled AI, `revenue_bundled`), cents.
     pub revenue_platform: i64,
     /// Energy bill this month, cents.
     pub energy_cost: i64,
@@ -345,6 +346,8 @@ pub struct Provider {
     pub capex: i64,
     /// Profit tax this month, cents.
     pub tax: i64,
+    /// Profit tax on the AI business alone this month (for its cash flow), cents.
+    pub ai_tax: i64,
     /// Dividends this month, cents.
     pub dividends: i64,
     /// Outside capital raised this month, cents.
@@ -382,6 +385,11 @@ pub struct Provider {
     pub training_intensity: f64,
     /// Compute the provider plans to train with, FLOP per month.
     pub training_target_flop: f64,
+    /// Capability at start, log10 effective training FLOP.
+    pub capability_initial: f64,
+    /// Part of this month's platform revenue due to its bundled AI (the uplift of its users'
+    /// spending on its products), cents. AI revenue; the rest of `revenue_platform` is not.
+    pub revenue_bundled: i64,
     /// Cumulative free cash flow incl. the fleet's cost before tick 0, USD.
     pub cumulative_cash_flow: f64,
     /// Cumulative capex incl. the fleet before tick 0, USD.
@@ -392,6 +400,14 @@ pub struct Provider {
     pub payback_tick: Option<u32>,
     /// Facility power connected this month, MW.
     pub grid_used_mw: f64,
+}
+
+impl Provider {
+    /// This month's AI revenue, cents: subscriptions, API, enterprise and the bundled AI's
+    /// uplift of platform products (a platform's other business is not AI revenue).
+    pub fn ai_revenue(&self) -> i64 {
+        self.revenue_subscription + self.revenue_api + self.revenue_enterprise + self.revenue_bundled
+    }
 }
 
 // Worker state is the memory of a national run: keep it at 40 bytes.

@@ -242,6 +242,8 @@ pub struct Macro {
     pub productivity_growth: f64,
     /// Share of people using generative AI.
     pub chat_adoption: f64,
+    /// Each provider's share of chat users this month (logit on capability gained, 7.9).
+    pub consumer_shares: Vec<f64>,
     /// Real output, units.
     pub output: f64,
     /// Nominal sales of firms, USD.

@@ -74,6 +74,9 @@ pub struct RunStats {
     pub provider_cf_3y: f64,
     /// Final cumulative cash flow by provider.
     pub provider_cf_end: Vec<(String, f64)>,
+    /// Payback month (None if it never paid back) and final ROI by provider, in the order of
+    /// `provider_cf_end`.
+    pub provider_payback_roi: Vec<(Option<u32>, f64)>,
     /// Mean monthly cost of free users.
     pub free_user_cost: f64,
     /// Mean markup of closed providers over the last 24 months.
@@ -123,6 +126,13 @@ fn u32s<'a>(t: &'a Table, c: &str) -> &'a [u32] {
     }
 }
 
+fn i64s<'a>(t: &'a Table, c: &str) -> &'a [i64] {
+    match t.column(c) {
+        Some(Values::I64(v)) => v,
+        _ => panic!("no i64 column {c} in {}", t.name),
+    }
+}
+
 /// Computes the statistics of a finished run.
 pub fn run_stats(sim: &Simulation) -> RunStats {
     let tables = sim.tables();
@@ -144,6 +154,7 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
     let ticks = u32s(prov, "tick");
     let last_tick = (n - 1) as u32;
     let mut provider_cf_end = Vec::new();
+    let mut provider_payback_roi = Vec::new();
     let (mut closed_roi, mut roi, mut n_closed, mut n_all) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     let (mut markup, mut n_markup) = (0.0f64, 0.0f64);
     for i in 0..prov.rows() {
@@ -155,6 +166,8 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         if ticks[i] == last_tick {
             provider_cf_end.push((names[i].clone(), prov.f64s("cumulative_cash_flow_usd")[i]));
             let r = prov.f64s("roi")[i];
+            let payback = i64s(prov, "payback_tick")[i];
+            provider_payback_roi.push(((payback >= 0).then_some(payback as u32), r));
             roi += r;
             n_all += 1.0;
             if closed {
@@ -274,6 +287,7 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         fixed_cost_fall_5y: cost[0] / cost[59.min(n - 1)],
         provider_cf_3y: cf[35.min(n - 1)],
         provider_cf_end,
+        provider_payback_roi,
         free_user_cost: mean(agg.f64s("provider_free_user_cost_usd_month")),
         closed_markup: markup / n_markup.max(1.0),
         closed_roi: closed_roi / n_closed.max(1.0),
@@ -819,12 +833,58 @@ pub fn markdown(
     s.push_str(
         "\nVariants: `variant_gpu_life_3y` (3-year GPU life), \
                 `variant_low_bargaining` (productivity pass-through 0.5, price indexation 0.75), \
-                `variant_stalled_capability` (no algorithmic progress, no growth of training compute), \
+                `variant_stalled_capability` (no algorithmic or inference-efficiency progress; capability does not rise with training compute), \
                 `variant_constant_markups` (markups do not follow market shares), \
                 `variant_no_oversight_decay` (AI needs as much oversight at every capability as in 2025), \
                 `variant_no_ai` (AI use stays at its start: no adoption, no own tools, no technical progress).\n",
     );
     s.push_str(&decomposition_markdown(parts));
+    s
+}
+
+/// Quantile `q` of `v` (linear between order statistics; NaN if empty).
+fn quantile(mut v: Vec<f64>, q: f64) -> f64 {
+    if v.is_empty() {
+        return f64::NAN;
+    }
+    v.sort_by(f64::total_cmp);
+    let x = q * (v.len() - 1) as f64;
+    let (lo, hi) = (x.floor() as usize, x.ceil() as usize);
+    v[lo] + (v[hi] - v[lo]) * (x - lo as f64)
+}
+
+/// The payback table: every provider in every case, over seeds: how many seeds it paid back
+/// in, the median payback month among those, and ROI and cumulative cash flow at the end
+/// (median and 10-90% band).
+pub fn payback_markdown(results: &[(String, Vec<RunStats>)]) -> String {
+    let mut s = String::from(
+        "\n## Who pays back\n\nEvery provider's AI business in every case: the seeds in which its cumulative cash flow \
+         (AI revenue less energy, staff, tax on AI profit, GPUs and buildings, from minus the installed fleet's cost; \
+         a platform's other business is left out) turned non-negative, the median month it did, and its ROI and \
+         cumulative cash flow at the end: median [10%, 90%] over seeds.\n\n\
+         | case | provider | paid back (seeds) | payback month, median | ROI, end | cumulative cash flow, end (bn USD) |\n\
+         |---|---|---|---|---|---|\n",
+    );
+    for (name, runs) in results {
+        let Some(first) = runs.first() else { continue };
+        for (i, (provider, _)) in first.provider_cf_end.iter().enumerate() {
+            let paid: Vec<f64> = runs.iter().filter_map(|r| r.provider_payback_roi[i].0.map(f64::from)).collect();
+            let roi: Vec<f64> = runs.iter().map(|r| r.provider_payback_roi[i].1).collect();
+            let cf: Vec<f64> = runs.iter().map(|r| r.provider_cf_end[i].1 / 1e9).collect();
+            let month = if paid.is_empty() { "none".to_string() } else { format!("{:.0}", median(paid.clone())) };
+            s.push_str(&format!(
+                "| {name} | {provider} | {} of {} | {month} | {:.2} [{:.2}, {:.2}] | {:.0} [{:.0}, {:.0}] |\n",
+                paid.len(),
+                runs.len(),
+                median(roi.clone()),
+                quantile(roi.clone(), 0.1),
+                quantile(roi, 0.9),
+                median(cf.clone()),
+                quantile(cf.clone(), 0.1),
+                quantile(cf, 0.9),
+            ));
+        }
+    }
     s
 }
 

@@ -419,6 +419,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     }
     let parts = mindmill_validate::decompositions(&results, &opts);
     let mut md = mindmill_validate::markdown(&facts, &summary, &parts, &command, &opts);
+    md.push_str(&mindmill_validate::payback_markdown(&results));
     let mut convergence = None;
     if args.convergence_seeds > 0 {
         let mut sizes = args.convergence_sizes.clone();

@@ -293,6 +293,7 @@ pub fn build_world(config: Config, run: u64) -> World {
             free_user_cost: 0.0,
             capex: 0,
             tax: 0,
+            ai_tax: 0,
             dividends: 0,
             capital_raised: 0,
             deposits: (pc.initial_deposits_usd * 100.0).round() as i64,
@@ -311,6 +312,8 @@ pub fn build_world(config: Config, run: u64) -> World {
             installed_capital: capex + buildings,
             training_intensity: 0.0,
             training_target_flop: training,
+            capability_initial: capability,
+            revenue_bundled: 0,
             cumulative_cash_flow: -(capex + buildings),
             cumulative_capex: capex + buildings,
             cumulative_profit: 0.0,
@@ -669,6 +672,7 @@ pub fn build_world(config: Config, run: u64) -> World {
         inflation: (1.0 + cfg.central_bank.inflation_target).powf(1.0 / 12.0) - 1.0,
         price_index: [1.0; MARKETS],
         chat_adoption: cfg.households.chat_adoption_initial,
+        consumer_shares: cfg.providers.iter().map(|p| p.consumer_share).collect(),
         productivity: 1.0,
         ..Default::default()
     };

@@ -117,11 +117,26 @@ pub fn planned_ai_units(f: &Firm) -> f64 {
     u * f.expected_demand
 }
 
+/// People's shares of chat providers: a logit whose intercepts are the start shares and
+/// whose utility rises `capability_taste` per OOM of capability a provider gained since the
+/// start (McFadden 1974): s_p = s0_p exp(theta dK_p) / sum_q s0_q exp(theta dK_q).
+pub fn consumer_shares(providers: &[&Provider], cfg: &Config, out: &mut Vec<f64>) {
+    let theta = cfg.households.capability_taste;
+    out.clear();
+    out.extend(providers.iter().map(|p| {
+        cfg.providers[p.index as usize].consumer_share * (theta * (p.capability - p.capability_initial)).exp()
+    }));
+    let sum: f64 = out.iter().sum();
+    if sum > 0.0 {
+        out.iter_mut().for_each(|s| *s /= sum);
+    }
+}
+
 /// Sums each provider's business and consumer load and the share it can serve.
 pub fn balance_ai_load(
     setup: Res<Setup>,
     tech: Res<Tech>,
-    macro_: Res<Macro>,
+    mut macro_: ResMut<Macro>,
     firms: Query<&Firm>,
     mut providers: Query<&mut Provider>,
 ) {
@@ -143,12 +158,16 @@ pub fn balance_ai_load(
     }
     let users = macro_.chat_adoption * cfg.population.labour_force;
     let t = &cfg.technology;
-    for mut p in providers.iter_mut() {
+    let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
+    provs.sort_by_key(|p| p.index);
+    let mut shares = std::mem::take(&mut macro_.consumer_shares);
+    consumer_shares(&provs.iter().map(|p| &**p).collect::<Vec<_>>(), cfg, &mut shares);
+    for p in provs.iter_mut() {
         let i = p.index as usize;
         p.business_units = units[i];
         p.enterprise_clients = ent[i];
         p.api_clients = api[i];
-        p.free_users = (users * cfg.providers[i].consumer_share - p.paid_users).max(0.0);
+        p.free_users = (users * shares[i] - p.paid_users).max(0.0);
         let consumer =
             (p.free_users * t.free_user_flop_month + p.paid_users * t.paid_user_flop_month) * (1.0 - tech.on_device);
         p.inference_demand_flop = units[i] * p.flop_per_unit + consumer;
@@ -158,4 +177,5 @@ pub fn balance_ai_load(
             1.0
         };
     }
+    macro_.consumer_shares = shares;
 }

@@ -74,6 +74,10 @@ pub fn serve_ai(
         let depreciation = ((p.depreciation + p.building_depreciation) * 100.0).round() as i64;
         let profit = revenue - p.energy_cost - p.staff_cost - depreciation - p.interest;
         p.tax = (profit.max(0) as f64 * cfg.government.profit_tax).round() as i64;
+        // The AI business alone (payback, ROI): AI revenue less all of the fleet's costs, taxed
+        // on its own; a platform's other business is left out.
+        let ai_profit = p.ai_revenue() - p.energy_cost - p.staff_cost - depreciation - p.interest;
+        p.ai_tax = (ai_profit.max(0) as f64 * cfg.government.profit_tax).round() as i64;
         p.deposits -= p.tax;
         tax_sum += p.tax;
         let payout = cfg.providers[i].dividend_payout;
@@ -86,7 +90,7 @@ pub fn serve_ai(
         p.dividends = (dividend.round() as i64).min(p.deposits.max(0));
         p.deposits -= p.dividends;
         div_sum += p.dividends;
-        p.cumulative_profit += (profit - p.tax) as f64 / 100.0;
+        p.cumulative_profit += (ai_profit - p.ai_tax) as f64 / 100.0;
     }
     ledger.record(Flow::Electricity, Sector::Providers, Sector::Energy, energy_sum as i128);
     ledger.record(Flow::ProfitTax, Sector::Providers, Sector::Government, tax_sum as i128);
@@ -146,7 +150,7 @@ pub fn invest_in_datacenters(
             target / (d.inference_mfu * d.max_utilisation * SECONDS_PER_MONTH * (1.0 - pc.training_share));
         // Investors' expectations: smoothed AI revenue and its expected growth, revised each
         // month towards the growth they observe (adaptive expectations).
-        let ai_revenue = (p.revenue_subscription + p.revenue_api + p.revenue_enterprise) as f64 / 100.0;
+        let ai_revenue = p.ai_revenue() as f64 / 100.0;
         if tick == 0 || p.revenue_trend <= 0.0 {
             p.revenue_trend = ai_revenue;
         } else {
@@ -240,11 +244,12 @@ pub fn invest_in_datacenters(
         capex_sum += capex;
         let capex_usd = capex as f64 / 100.0;
         p.cumulative_capex += capex_usd;
-        let revenue = (p.revenue_subscription + p.revenue_api + p.revenue_enterprise + p.revenue_platform) as f64;
+        let revenue = p.ai_revenue() as f64;
         let buildings_usd = p.building_spending as f64 / 100.0;
         p.cumulative_capex += buildings_usd;
-        p.cumulative_cash_flow +=
-            (revenue - p.energy_cost as f64 - p.staff_cost as f64 - p.tax as f64) / 100.0 - capex_usd - buildings_usd;
+        p.cumulative_cash_flow += (revenue - p.energy_cost as f64 - p.staff_cost as f64 - p.ai_tax as f64) / 100.0
+            - capex_usd
+            - buildings_usd;
         if p.payback_tick.is_none() && p.cumulative_cash_flow >= 0.0 {
             p.payback_tick = Some(tick);
         }

@@ -178,7 +178,14 @@ pub fn sell_goods(
         as i64)
         .min(owners_dep);
     let household = (intended_w * w) as f64 + intended_o as f64;
-    let platform_share: f64 = cfg.providers.iter().map(|p| p.platform_revenue_share).sum();
+    // Platforms' products: their other business's share of household spending, raised by
+    // `bundle_uplift` among the people who use the platform's bundled AI (7.8).
+    let people = cfg.population.labour_force.max(1.0);
+    let uplift: Vec<f64> =
+        provs.iter().map(|p| h.bundle_uplift * ((p.free_users + p.paid_users) / people).min(1.0)).collect();
+    let plat_weights: Vec<f64> =
+        cfg.providers.iter().zip(&uplift).map(|(p, u)| p.platform_revenue_share * (1.0 + u)).collect();
+    let platform_share: f64 = plat_weights.iter().sum();
     let gov = inst.planned_purchases.max(0) as f64;
     let shares = consumption_shares(&setup, &macro_.price_index);
     let gov_shares = setup.consumption_weights;
@@ -291,8 +298,8 @@ pub fn sell_goods(
         p.building_backlog = (p.building_backlog - got).max(0.0);
     }
 
-    // Platform revenue to platform providers, in proportion to their shares.
-    let plat_weights: Vec<f64> = cfg.providers.iter().map(|p| p.platform_revenue_share).collect();
+    // Platform revenue to platform providers, in proportion to their shares; the part due
+    // to the uplift is their bundled AI's revenue.
     let mut parts = Vec::new();
     for (total, from) in [(plat_w, Sector::Workers), (plat_o, Sector::Owners)] {
         apportion(total, &plat_weights, &mut parts);
@@ -302,6 +309,10 @@ pub fn sell_goods(
             p.deposits += parts[i];
         }
         ledger.record(Flow::PlatformProducts, from, Sector::Providers, total as i128);
+    }
+    for p in provs.iter_mut() {
+        let u = uplift[p.index as usize];
+        p.revenue_bundled = (p.revenue_platform as f64 * u / (1.0 + u)).round() as i64;
     }
 
     // The clearing account pays each market's firms in proportion to the value they sold

@@ -312,6 +312,8 @@ pub fn record_tick(
         pt.f64("revenue_api_usd_month", p.revenue_api as f64 * USD);
         pt.f64("revenue_enterprise_usd_month", p.revenue_enterprise as f64 * USD);
         pt.f64("revenue_platform_usd_month", p.revenue_platform as f64 * USD);
+        pt.f64("revenue_bundled_ai_usd_month", p.revenue_bundled as f64 * USD);
+        pt.f64("consumer_share", macro_.consumer_shares[p.index as usize]);
         pt.f64("energy_cost_usd_month", p.energy_cost as f64 * USD);
         pt.f64("depreciation_usd_month", p.depreciation);
         pt.f64("training_flop_month", p.training_ring[(tick % 12) as usize]);

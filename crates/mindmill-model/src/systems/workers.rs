@@ -9,7 +9,7 @@ use crate::accounts::{Flow, Ledger, Sector};
 use crate::components::{Employer, Firm, Job, NO_FIRM, Pay, Provider, Role, Status, WorkerBlock};
 use crate::equations::{bass_hazard, matches};
 use crate::init::pick;
-use crate::resources::{Calendar, Index, Institutions, Labour, Policy, Setup, Tally, Tech};
+use crate::resources::{Calendar, Index, Institutions, Labour, Macro, Policy, Setup, Tally, Tech};
 use crate::rng::{INIT_TICK, Stream};
 use crate::systems::{Counters, Scratch, count, huge_pages, round_i64, take};
 
@@ -513,31 +513,39 @@ fn find_open(next: &mut [u32], mut f: usize) -> usize {
     f
 }
 
-/// Provider a worker subscribes with (fixed per worker; shares from the config among
-/// providers that sell subscriptions).
+/// Provider a worker subscribes with at start: drawn by the config's consumer shares among
+/// providers that sell subscriptions.
 pub fn subscription_provider(setup: &Setup, worker: u32) -> usize {
+    let shares: Vec<f64> = setup.config.providers.iter().map(|p| p.consumer_share).collect();
+    draw_provider(setup, &shares, setup.draws.uniform(Stream::Subscription, INIT_TICK, worker as u64, 0))
+}
+
+/// The provider at uniform draw `u` of `shares`, among providers that sell subscriptions.
+fn draw_provider(setup: &Setup, shares: &[f64], u: f64) -> usize {
     let ps = &setup.config.providers;
-    let total: f64 = ps.iter().filter(|p| p.subscription_usd_month > 0.0).map(|p| p.consumer_share).sum();
-    let mut x = setup.draws.uniform(Stream::Subscription, INIT_TICK, worker as u64, 0) * total;
+    let sells = |i: usize| ps[i].subscription_usd_month > 0.0;
+    let total: f64 = (0..ps.len()).filter(|&i| sells(i)).map(|i| shares[i]).sum();
+    let mut x = u * total;
     let mut last = 0;
-    for (i, p) in ps.iter().enumerate().filter(|(_, p)| p.subscription_usd_month > 0.0) {
+    for i in (0..ps.len()).filter(|&i| sells(i)) {
         last = i;
-        if x < p.consumer_share {
+        if x < shares[i] {
             return i;
         }
-        x -= p.consumer_share;
+        x -= shares[i];
     }
     last
 }
 
 /// Workers in tiers A-C adopt AI tools of their own (Bass diffusion within the tier),
-/// if employed and the subscription is under a tenth of their wage. On-device
-/// inference discourages paid plans.
+/// if employed and the subscription is under a tenth of their wage, with the provider
+/// drawn by this month's consumer shares. On-device inference discourages paid plans.
 pub fn adopt_tools(
     setup: Res<Setup>,
     cal: Res<Calendar>,
     tech: Res<Tech>,
     labour: Res<Labour>,
+    macro_: Res<Macro>,
     mut blocks: Query<&mut WorkerBlock>,
 ) {
     let cfg = &setup.config;
@@ -550,15 +558,18 @@ pub fn adopt_tools(
     });
     let tick = cal.tick;
     let price: Vec<f64> = cfg.providers.iter().map(|p| p.subscription_usd_month).collect();
+    let shares = &macro_.consumer_shares;
     blocks.par_iter_mut().for_each(|mut b| {
         for (id, job, pay) in b.iter_mut() {
             if job.tools || job.tier == 3 || job.status != Status::Employed {
                 continue;
             }
-            if (pay.wage as f64) < 10.0 * price[job.provider as usize] {
+            if setup.draws.uniform(Stream::Tools, tick, id as u64, 0) >= hazard[job.tier as usize] {
                 continue;
             }
-            if setup.draws.uniform(Stream::Tools, tick, id as u64, 0) < hazard[job.tier as usize] {
+            let provider = draw_provider(&setup, shares, setup.draws.uniform(Stream::Subscription, tick, id as u64, 1));
+            if (pay.wage as f64) >= 10.0 * price[provider] {
+                job.provider = provider as u8;
                 job.tools = true;
             }
         }
