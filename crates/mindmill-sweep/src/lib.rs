@@ -28,7 +28,19 @@ pub const OUTCOMES: &[(&str, &str)] = &[
     ("rate_of_surplus_value_end", "s/v, mean of the last 12 months"),
     ("price_level_end", "consumer price level in the last month (start = 1)"),
     ("output_growth_annual", "annual growth of real output over the run"),
+    ("labs_roi_end", "mean ROI of the AI-native labs at the end"),
+    ("labs_cumulative_cash_flow_usd_end", "AI-native labs' total cumulative cash flow at the end, USD"),
 ];
+
+/// Sum and count of `col` over the AI-native providers' rows of the last tick.
+fn labs_at_end(providers: &mindmill_model::Table, col: &str) -> (f64, f64) {
+    let Some(mindmill_model::Values::Str(kinds)) = providers.column("kind") else { return (f64::NAN, 0.0) };
+    let Some(mindmill_model::Values::U32(ticks)) = providers.column("tick") else { return (f64::NAN, 0.0) };
+    let last = ticks.iter().copied().max().unwrap_or(0);
+    let v = providers.f64s(col);
+    let rows = (0..providers.rows()).filter(|&i| ticks[i] == last && kinds[i] == "ai_native");
+    rows.fold((0.0, 0.0), |(s, n), i| (s + v[i], n + 1.0))
+}
 
 /// Largest number of runs in one sweep (design points x seeds).
 pub const MAX_RUNS: usize = 200_000;
@@ -394,6 +406,11 @@ pub fn outcomes(sim: &Simulation, names: &[String]) -> Vec<f64> {
                 .map_or((n + 1) as f64, |p| p as f64),
             "rate_of_surplus_value_end" => tail("rate_of_surplus_value"),
             "price_level_end" => agg.f64s("price_level")[last],
+            "labs_roi_end" => {
+                let (s, n) = labs_at_end(t[2], "roi");
+                s / n
+            }
+            "labs_cumulative_cash_flow_usd_end" => labs_at_end(t[2], "cumulative_cash_flow_usd").0,
             "output_growth_annual" => {
                 let y = agg.f64s("output_units");
                 (y[last] / y[0]).powf(12.0 / (n.max(2) - 1) as f64) - 1.0

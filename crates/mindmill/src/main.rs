@@ -1,7 +1,7 @@
 //! `mindmill`: run the agent-based model of an economy transformed by AI.
 
 use anyhow::{Context, Result, bail};
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 use mindmill_config::Config;
 use mindmill_model::Simulation;
 use std::io::IsTerminal;
@@ -91,11 +91,7 @@ enum Command {
     ///   mindmill sweep configs/sweeps/demo_lhs.toml --shard 0/4    # one of 4 machines
     ///   SLURM_ARRAY_TASK_ID=3 SLURM_ARRAY_TASK_COUNT=8 mindmill sweep S.toml   # array task
     ///
-    /// Outcomes: unemployment_rate_end, unemployment_rate_mean, labour_share_end,
-    /// wage_a_index_end, real_wage_a_index_end, real_wage_c_index_end,
-    /// automation_share_a_end, provider_cumulative_cash_flow_usd_end,
-    /// provider_payback_month, rate_of_surplus_value_end, price_level_end,
-    /// output_growth_annual.
+    /// The outcomes a sweep can summarise are listed below the options.
     #[command(verbatim_doc_comment)]
     Sweep(SweepArgs),
     /// Build OUT/runs.parquet once every shard of a sweep has finished.
@@ -303,8 +299,18 @@ static STOP: AtomicBool = AtomicBool::new(false);
 /// Exit code after an interruption (128 + SIGINT, the shell convention).
 const INTERRUPTED: u8 = 130;
 
+/// The CLI, with the sweep outcomes listed from their one definition (`mindmill_sweep::OUTCOMES`).
+fn cli() -> clap::Command {
+    let outcomes: String =
+        mindmill_sweep::OUTCOMES.iter().map(|(name, meaning)| format!("  {name:<38} {meaning}\n")).collect();
+    Cli::command().mut_subcommand("sweep", |s| s.after_long_help(format!("Outcomes:\n{outcomes}")))
+}
+
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&cli().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     // First signal: stop cleanly. Second: exit at once.
     let _ = ctrlc::set_handler(|| {
         if STOP.swap(true, Ordering::SeqCst) {
