@@ -208,3 +208,26 @@ fn a_panicking_run_stops_the_sweep_with_its_name_and_values() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn a_run_made_by_other_model_code_is_redone_not_reused() {
+    // The done marker holds the run id, which includes the model fingerprint: a marker written
+    // by another build of the model (simulated by changing the id) does not count as done.
+    let dir = scratch("fingerprint");
+    let spec = dir.join("s.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let out = dir.join("out");
+    let text = |o: std::process::Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
+    };
+    text(sweep(&spec, &out, &[], &[]));
+    let marker = out.join("runs/run=000000/done");
+    let id = std::fs::read_to_string(&marker).unwrap();
+    let resumed = text(sweep(&spec, &out, &[], &[]));
+    assert!(resumed.contains("0 run now, 16 already done"), "{resumed}");
+    std::fs::write(&marker, format!("{}0\n", id.trim())).unwrap();
+    let again = text(sweep(&spec, &out, &[], &[]));
+    assert!(again.contains("1 run now, 15 already done"), "{again}");
+    assert_eq!(std::fs::read_to_string(&marker).unwrap(), id);
+}

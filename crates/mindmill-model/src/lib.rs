@@ -22,6 +22,11 @@ pub mod systems;
 use bevy_ecs::prelude::*;
 use mindmill_config::Config;
 
+/// Fingerprint (16 hex digits) of the sources that decide results: this crate, the config
+/// crate with its compiled-in baseline and the shipped data (`build.rs`). Equal fingerprints
+/// and equal configs give identical outputs.
+pub const MODEL_FINGERPRINT: &str = env!("MINDMILL_MODEL_FINGERPRINT");
+
 pub use accounts::AccountingError;
 pub use output::{Table, Values};
 pub use schedule::{PHASE_NAMES, PhaseClock, SYSTEM_NAMES, TickSystems};

@@ -361,7 +361,10 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
             let mut c = config.clone();
             c.run.seed = seed;
             let toml_text = c.to_toml();
-            let id = fnv_hex(&[&toml_text, &seed.to_string(), env!("CARGO_PKG_VERSION")]);
+            // The model's fingerprint is part of the id: a sweep resumed after the model
+            // changed reruns every run instead of mixing results of two models.
+            let id =
+                fnv_hex(&[&toml_text, &seed.to_string(), env!("CARGO_PKG_VERSION"), mindmill_model::MODEL_FINGERPRINT]);
             plans.push(Plan {
                 run: plans.len() as u32,
                 point: point as u32,
@@ -498,6 +501,7 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
     std::fs::create_dir_all(&staging).map_err(|e| io(&staging, e))?;
     let metadata = vec![
         ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
         ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
         ("mindmill.seed".to_string(), plan.seed.to_string()),
         ("mindmill.run_index".to_string(), plan.run.to_string()),
@@ -661,6 +665,7 @@ pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
         .with_statistics(StatisticsOptions::full())
         .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![
             ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+            ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
             ("mindmill.sweep".to_string(), sweep.text.clone()),
         ])))
         .finish(&mut all)
@@ -888,6 +893,7 @@ pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, Swe
     }
     let metadata = vec![
         ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
         ("mindmill.sweep".to_string(), text),
     ];
     mindmill_export::write_table(out, &t, &metadata).map_err(|e| io(out, e))?;

@@ -465,6 +465,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     }
     let metadata = vec![
         ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
         ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
         ("mindmill.command".to_string(), command.clone()),
     ];
@@ -970,6 +971,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     std::fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
     let metadata = vec![
         ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
         ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
         ("mindmill.seed".to_string(), config.run.seed.to_string()),
         ("mindmill.run_index".to_string(), "0".to_string()),
@@ -981,6 +983,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let write_s = write.elapsed().as_secs_f64();
     let info = serde_json::json!({
         "mindmill_version": env!("CARGO_PKG_VERSION"),
+        "model_fingerprint": mindmill_model::MODEL_FINGERPRINT,
         "seed": config.run.seed,
         "workers": config.run.workers,
         "firms": config.run.firms,
