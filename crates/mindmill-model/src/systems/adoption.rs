@@ -36,6 +36,43 @@ pub fn choose_provider(
     best.1
 }
 
+/// A firm's wage per effective worker in each tier (the labour market's mean where it
+/// employs nobody in the tier).
+pub fn firm_wages(f: &Firm, tally: &Tally, labour: &Labour, weight: f64) -> [f64; TIERS] {
+    let id = f.id as usize;
+    std::array::from_fn(|k| {
+        let persons = tally.effective[id][k] / weight;
+        if persons > 0.0 { tally.wages[id][k] / persons } else { labour.mean_wage[k] }
+    })
+}
+
+/// What firm `f` would give to AI with provider `p` at `unit_price` (USD per unit, compute
+/// tax included): per tier, the target AI share (the technical ceiling under regulation times
+/// the share of those tasks whose compute plus oversight cost less than the wage; Acemoglu &
+/// Restrepo 2018) and the mean oversight per AI task of those tasks. Oversight is tier B work,
+/// done by B staff at their wage or by AI at the compute price for the share of B's tasks AI
+/// already does (AI checking AI).
+pub fn ai_targets(
+    f: &Firm,
+    p: &Provider,
+    unit_price: f64,
+    wages: &[f64; TIERS],
+    tech: &Tech,
+    policy: &Policy,
+    setup: &Setup,
+) -> [(f64, f64); TIERS] {
+    let a = &setup.config.adoption;
+    let k0 = setup.config.technology.frontier_capability_oom;
+    let oversight_wage = (1.0 - f.ai_share[1]) * wages[1] + f.ai_share[1] * unit_price;
+    let omega = oversight_median(setup.oversight_median, p.capability, k0, a.oversight_decay_oom);
+    std::array::from_fn(|k| {
+        let technical = tech.tier_ceiling[p.index as usize][k].min(policy.regulation_cap[k]);
+        let (profitable, mean_oversight) =
+            profitable_tasks(wages[k], unit_price, oversight_wage, omega, setup.oversight_dispersion);
+        (technical * profitable, mean_oversight)
+    })
+}
+
 /// Updates each firm's provider, AI shares and oversight needs.
 #[allow(clippy::too_many_arguments)]
 pub fn adopt_ai(
@@ -54,7 +91,6 @@ pub fn adopt_ai(
     provs.sort_by_key(|p| p.index);
     let weight = setup.weight as f64;
     let tick = cal.tick;
-    let k0 = cfg.technology.frontier_capability_oom;
     firms.par_iter_mut().for_each(|mut f| {
         if !matches!(f.role, Role::Goods(_)) {
             return;
@@ -70,24 +106,13 @@ pub fn adopt_ai(
         }
         let p = &provs[f.provider as usize];
         let unit_price = if f.enterprise { p.enterprise_price } else { p.api_price } * (1.0 + policy.compute_tax);
-        let wage_of = |k: usize| {
-            let persons = tally.effective[id][k] / weight;
-            if persons > 0.0 { tally.wages[id][k] / persons } else { labour.mean_wage[k] }
-        };
-        // Oversight is tier B work: done by the firm's B staff at their wage, or by AI at
-        // the compute price for the share of B's tasks AI already does (AI checking AI).
+        let wages = firm_wages(&f, &tally, &labour, weight);
         // A firm without B staff cannot oversee new AI work, so it adopts no further.
         let has_b = tally.headcount[id][1] > 0;
-        let oversight_wage = (1.0 - f.ai_share[1]) * wage_of(1) + f.ai_share[1] * unit_price;
-        let omega = oversight_median(setup.oversight_median, p.capability, k0, a.oversight_decay_oom);
+        let targets = ai_targets(&f, p, unit_price, &wages, &tech, &policy, &setup);
         let mut oversight = 0.0;
-        for k in 0..TIERS {
+        for (k, &(target, mean_oversight)) in targets.iter().enumerate() {
             let technical = tech.tier_ceiling[p.index as usize][k].min(policy.regulation_cap[k]);
-            // Of the tasks AI can do, those whose compute plus oversight cost less than
-            // the wage (Acemoglu & Restrepo 2018), with the oversight need spread across tasks.
-            let (profitable, mean_oversight) =
-                profitable_tasks(wage_of(k), unit_price, oversight_wage, omega, setup.oversight_dispersion);
-            let target = technical * profitable;
             f.ceiling[k] = target;
             if f.ai_share[k] > target {
                 // AI does more than is profitable (prices rose, wages fell, capability or
