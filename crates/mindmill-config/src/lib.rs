@@ -30,6 +30,14 @@ pub const TIER_NAMES: [&str; TIERS] = ["A", "B", "C", "M"];
 /// when this constant disagrees with it). `mindmill run` and `mindmill sweep` warn below it.
 pub const MIN_CONVERGED_WORKERS: u64 = 5_000;
 
+/// Fewest firm agents a run can have: one per goods market (knowledge services, in-person
+/// services and goods, capital goods).
+pub const MIN_FIRMS: u32 = 3;
+
+/// Largest labour force (persons): money is exact integer cents in i64, and larger economies
+/// overflow them (1e11 people did, in month 1).
+pub const MAX_LABOUR_FORCE: f64 = 1e10;
+
 /// A full, resolved configuration of one run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -709,7 +717,7 @@ impl Config {
     pub fn set_workers(&mut self, workers: u64) {
         let ratio = self.run.firms as f64 / self.run.workers as f64;
         self.run.workers = workers;
-        self.run.firms = ((workers as f64 * ratio).round() as u32).max(1);
+        self.run.firms = ((workers as f64 * ratio).round() as u32).max(MIN_FIRMS);
         self.run.sample_workers = self.run.sample_workers.min(workers.min(100_000) as u32);
     }
 

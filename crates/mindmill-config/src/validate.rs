@@ -39,8 +39,12 @@ pub(crate) fn check(c: &Config) -> Check {
     if !(100..=200_000_000).contains(&r.workers) {
         return fail("run.workers", r.workers, "a whole number from 100 to 200,000,000");
     }
-    if r.firms == 0 || r.firms as u64 > r.workers / 2 {
-        return fail("run.firms", r.firms, "at least 1 and at most half of run.workers");
+    if r.firms < crate::MIN_FIRMS || r.firms as u64 > r.workers / 2 {
+        return fail(
+            "run.firms",
+            r.firms,
+            &format!("at least {} (one per goods market) and at most half of run.workers", crate::MIN_FIRMS),
+        );
     }
     if !(1..=200).contains(&r.years) {
         return fail("run.years", r.years, "a whole number of years from 1 to 200");
@@ -52,7 +56,13 @@ pub(crate) fn check(c: &Config) -> Check {
         return fail("run.start_year", r.start_year, "a calendar year from 1900 to 2200");
     }
     let p = &c.population;
-    positive("population.labour_force", p.labour_force)?;
+    if !(p.labour_force > 0.0 && p.labour_force <= crate::MAX_LABOUR_FORCE) {
+        return fail(
+            "population.labour_force",
+            p.labour_force,
+            "a number of people above 0 and at most 1e10 (money is exact integer cents: a larger economy would overflow them)",
+        );
+    }
     if p.labour_force < r.workers as f64 {
         return fail(
             "population.labour_force",
@@ -112,7 +122,13 @@ pub(crate) fn check(c: &Config) -> Check {
     range("datacenters.gpu_life_years", d.gpu_life_years, 0.5, 30.0)?;
     range("datacenters.pue_fleet", d.pue_fleet, 1.0, 3.0)?;
     range("datacenters.pue_new", d.pue_new, 1.0, 3.0)?;
-    positive("datacenters.site_power_mw", d.site_power_mw)?;
+    if !(10.0..=100_000.0).contains(&d.site_power_mw) {
+        return fail(
+            "datacenters.site_power_mw",
+            d.site_power_mw,
+            "10 to 100,000 MW (each site is an agent: 0.1 MW sites made a run take 3 GB)",
+        );
+    }
     non_negative("datacenters.grid_mw_per_month", d.grid_mw_per_month)?;
     if !(d.max_utilisation > 0.0 && d.max_utilisation <= 1.0) {
         return fail("datacenters.max_utilisation", d.max_utilisation, "a share above 0 and at most 1");
@@ -148,7 +164,13 @@ pub(crate) fn check(c: &Config) -> Check {
     }
     unit("firms.expectation_weight", f.expectation_weight)?;
     range("firms.max_expansion", f.max_expansion, 0.0, 1.0)?;
-    unit("firms.dividend_payout", f.dividend_payout)?;
+    if !(0.01..=1.0).contains(&f.dividend_payout) {
+        return fail(
+            "firms.dividend_payout",
+            f.dividend_payout,
+            "a share from 0.01 to 1 of deposits above the cash buffer paid out a month (at 0 firms hoard every profit, and the start where the rule is at rest has infinite deposits)",
+        );
+    }
     range("firms.cash_buffer_months", f.cash_buffer_months, 0.0, 120.0)?;
     range("firms.exit_months", f.exit_months, 0.0, 120.0)?;
     range("firms.entry_equity_months", f.entry_equity_months, 0.0, 120.0)?;
