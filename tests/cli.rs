@@ -50,9 +50,12 @@ fn run_writes_tidy_parquet_with_provenance() {
     let agg = mindmill_export::read(&out.join("aggregates.parquet")).unwrap();
     assert_eq!(agg.height(), 24);
     assert!(out.join("run.json").exists());
-    // No staging folders or temporary files are left behind.
-    let leftovers: Vec<_> =
-        std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).filter(|e| e.file_name() != "run").collect();
+    // No staging folders or temporary files are left behind (the folder's lock file stays).
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name() != "run" && e.file_name() != ".run.lock")
+        .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -93,8 +96,27 @@ fn existing_run_is_kept_without_force() {
     let dotted = out.join(".");
     assert!(small_run(&dotted, &["--seed", "6", "--force"]).status.success());
     assert!(out.join("run.json").is_file());
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
-    assert_eq!(left, vec![std::ffi::OsString::from("run")], "{left:?}");
+    let mut left: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    left.sort();
+    // The folder's lock file stays (a lock file must outlive its holders to stay exclusive).
+    assert_eq!(left, vec![std::ffi::OsString::from(".run.lock"), std::ffi::OsString::from("run")], "{left:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_second_process_on_the_same_out_fails_clearly_instead_of_replacing_the_first() {
+    // A process writing `run` holds `.run.lock` (here: this test holds it).
+    let dir = scratch("lock");
+    let out = dir.join("run");
+    let held = std::fs::File::create(dir.join(".run.lock")).unwrap();
+    held.lock().unwrap();
+    let o = small_run(&out, &[]);
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("another mindmill process is writing"), "{err}");
+    assert!(!out.exists(), "nothing written");
+    drop(held);
+    assert!(small_run(&out, &[]).status.success(), "free again once the holder is gone");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -245,7 +267,11 @@ fn sigint_stops_a_run_cleanly_and_writes_nothing() {
     assert_eq!(o.status.code(), Some(130), "{err}");
     assert!(err.contains("interrupted after month") && err.contains("nothing was written"), "{err}");
     assert!(!out.exists());
-    let left: Vec<_> = std::fs::read_dir(&dir).unwrap().filter_map(|e| e.ok()).collect();
+    let left: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| !e.file_name().to_string_lossy().ends_with(".lock"))
+        .collect();
     assert!(left.is_empty(), "{left:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -416,6 +442,25 @@ fn report_renders_every_chart_with_the_expected_series() {
     }
     assert!(charts >= 20, "{charts} charts");
     assert!(html.contains("Who captures the surplus") && html.contains("payback month"));
+    // A new report replaces the old one as a whole folder: nothing of the old one is left.
+    std::fs::write(out.join("charts/stale.png"), "old").unwrap();
+    let o = bin().arg("report").arg(&a).arg("--out").arg(&out).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!out.join("charts/stale.png").exists() && out.join("report.html").is_file());
+    let hidden: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("partial") || n.contains(".old-"))
+        .collect();
+    assert!(hidden.is_empty(), "no staging left: {hidden:?}");
+    // A folder of other files is not a report folder: refused, untouched.
+    let notes = dir.join("notes");
+    std::fs::create_dir_all(&notes).unwrap();
+    std::fs::write(notes.join("thesis.tex"), "my work").unwrap();
+    let o = bin().arg("report").arg(&a).arg("--out").arg(&notes).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("not a mindmill report folder"));
+    assert_eq!(std::fs::read_to_string(notes.join("thesis.tex")).unwrap(), "my work");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -7,6 +7,7 @@
 
 pub mod analyze;
 pub mod design;
+pub mod lock;
 
 use mindmill_config::{Config, ConfigError};
 use mindmill_model::{Simulation, Table};
@@ -542,8 +543,16 @@ fn remove_leftovers(out: &Path) -> Result<(), SweepError> {
     let runs = out.join("runs");
     for e in std::fs::read_dir(&runs).map_err(|e| io(&runs, e))?.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
+        // Another process finishing the same sweep may remove the same leftovers first.
+        let gone = |r: std::io::Result<()>| match r {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => Err(io(&e.path(), err)),
+            _ => Ok(()),
+        };
         if name.starts_with(".run=") && name.contains(".partial") {
-            std::fs::remove_dir_all(e.path()).map_err(|err| io(&e.path(), err))?;
+            gone(std::fs::remove_dir_all(e.path()))?;
+        } else if name.starts_with(".run=") && name.ends_with(".lock") {
+            // Every run is done, so no process holds its lock any more.
+            gone(std::fs::remove_file(e.path()))?;
         }
     }
     Ok(())
@@ -595,33 +604,68 @@ pub fn run(
     let pending: Vec<&Plan> = mine.iter().copied().filter(|p| !is_done(out, p)).collect();
     let skipped = mine.len() - pending.len();
     let done = AtomicUsize::new(skipped);
-    let next = AtomicUsize::new(0);
     let workers = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
     // A rayon pool whose every thread loops over a shared counter (one broadcast job per
     // thread, no other queued work): a thread blocked in Parquet writing (polars' own pool)
     // finds nothing to steal, so memory stays bounded by the number of threads.
     let first_error: std::sync::Mutex<Option<SweepError>> = std::sync::Mutex::new(None);
     let pool = rayon::ThreadPoolBuilder::new().num_threads(workers).build().map_err(|e| io(out, e))?;
-    pool.broadcast(|_| {
-        loop {
-            if stop.load(Ordering::Relaxed) {
-                break;
+    // Runs another process on this folder (a second sweep, an overlapping shard) holds:
+    // whoever holds a run's lock runs it; the others come back to it at the end, waiting
+    // for that lock, and run it themselves only if it is still not done (the other died).
+    let held_elsewhere: std::sync::Mutex<Vec<&Plan>> = std::sync::Mutex::new(Vec::new());
+    let fail = |e: SweepError| {
+        if let Ok(mut slot) = first_error.lock() {
+            slot.get_or_insert(e);
+        }
+    };
+    let attempt = |p: &Plan, wait: bool| -> Result<bool, SweepError> {
+        let path = run_lock(out, p.run);
+        let guard = if wait {
+            lock::lock(&path).map_err(|e| io(&path, e))?
+        } else {
+            match lock::try_lock(&path).map_err(|e| io(&path, e))? {
+                Some(g) => g,
+                None => return Ok(false),
             }
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(p) = pending.get(i) else { break };
-            if first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
-                break;
-            }
-            if let Err(e) = execute(sweep, out, p) {
-                if let Ok(mut slot) = first_error.lock() {
-                    slot.get_or_insert(e);
-                }
-                break;
-            }
+        };
+        if !is_done(out, p) {
+            execute(sweep, out, p)?;
+            drop(guard);
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(d, mine.len());
         }
-    });
+        Ok(true)
+    };
+    for (list, wait) in [(pending.clone(), false), (Vec::new(), true)] {
+        let list = if wait {
+            std::mem::take(&mut *held_elsewhere.lock().map_err(|_| io(out, "lock poisoned"))?)
+        } else {
+            list
+        };
+        let next = AtomicUsize::new(0);
+        pool.broadcast(|_| {
+            loop {
+                if stop.load(Ordering::Relaxed) || first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
+                    break;
+                }
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(p) = list.get(i).copied() else { break };
+                match attempt(p, wait) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        if let Ok(mut v) = held_elsewhere.lock() {
+                            v.push(p);
+                        }
+                    }
+                    Err(e) => {
+                        fail(e);
+                        break;
+                    }
+                }
+            }
+        });
+    }
     if let Some(e) = first_error.into_inner().ok().flatten() {
         return Err(e);
     }
@@ -634,8 +678,16 @@ pub fn run(
     Ok(Outcome { in_shard: mine.len(), skipped, executed, complete, interrupted: stop.load(Ordering::Relaxed) })
 }
 
-/// Writes `runs.parquet` (one row per run, in run order) from the runs' summaries.
+/// The lock file of run `run` (held while a process runs it).
+fn run_lock(out: &Path, run: u32) -> PathBuf {
+    out.join("runs").join(format!(".run={run:06}.lock"))
+}
+
+/// Writes `runs.parquet` (one row per run, in run order) from the runs' summaries. Merges of
+/// one folder run one at a time (shards that finish together both merge).
 pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
+    let lock_path = out.join(".merge.lock");
+    let _merging = lock::lock(&lock_path).map_err(|e| io(&lock_path, e))?;
     let missing = sweep.plans.iter().filter(|p| !is_done(out, p)).count();
     if missing > 0 {
         return Err(io(
@@ -657,7 +709,7 @@ pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
     }
     all.align_chunks();
     let path = out.join("runs.parquet");
-    let tmp = out.join(".runs.parquet.tmp");
+    let tmp = out.join(format!(".runs.parquet.tmp-{}", std::process::id()));
     let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
     use polars::prelude::*;
     ParquetWriter::new(file)

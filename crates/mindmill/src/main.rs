@@ -647,11 +647,46 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
 }
 
 fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+    let out = out.to_path_buf();
     if dirs.len() > 7 {
         bail!("{} folders is too many for readable charts: compare at most 7", dirs.len());
     }
     let series = dirs.iter().map(|d| mindmill_report::load(d)).collect::<Result<Vec<_>, _>>()?;
-    let files = mindmill_report::write(&series, out)?;
+    // The report is staged in a hidden folder and renamed into place as one folder, so a
+    // killed report leaves no truncated chart under its final name and never mixes an old
+    // report's files with a new one's; one process at a time writes a folder.
+    let out: PathBuf = out.components().collect();
+    let lock_path = mindmill_sweep::lock::beside(&out);
+    let _lock = mindmill_sweep::lock::try_lock(&lock_path)
+        .with_context(|| format!("cannot create the lock {}", lock_path.display()))?
+        .with_context(|| format!("another mindmill process is writing {}; wait for it", out.display()))?;
+    let has_files = out.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false);
+    if has_files && !out.join("report.html").is_file() {
+        bail!(
+            "{} exists and is not a mindmill report folder (it has no report.html): choose another --out",
+            out.display()
+        );
+    }
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
+    let leaf = out.file_name().context("--out must name a folder")?.to_string_lossy().into_owned();
+    let staging = parent.join(format!(".{leaf}.partial-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&staging);
+    let files = match mindmill_report::write(&series, &staging) {
+        Ok(f) => f,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&staging);
+            return Err(e.into());
+        }
+    };
+    if out.exists() {
+        let aside = parent.join(format!(".{leaf}.old-{}", std::process::id()));
+        std::fs::rename(&out, &aside).with_context(|| format!("cannot move the old report {} aside", out.display()))?;
+        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the report into {}", out.display()))?;
+        std::fs::remove_dir_all(&aside).with_context(|| format!("cannot remove the old report {}", aside.display()))?;
+    } else {
+        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the report into {}", out.display()))?;
+    }
     println!(
         "wrote {} and {} chart files in {}",
         out.join("report.html").display(),
@@ -891,6 +926,18 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         args.out.clone().unwrap_or_else(|| PathBuf::from("outputs").join(format!("{name}-seed{}", config.run.seed)));
     // `dir/.` and `dir/` name `dir` (renaming `dir/.` itself would fail after the run).
     let out: PathBuf = out.components().collect();
+    // One process at a time writes a run folder: a second run on the same --out fails now
+    // instead of silently replacing the first one's result when it finishes.
+    let lock_path = mindmill_sweep::lock::beside(&out);
+    let _lock = mindmill_sweep::lock::try_lock(&lock_path)
+        .with_context(|| format!("cannot create the lock {}", lock_path.display()))?
+        .with_context(|| {
+            format!(
+                "another mindmill process is writing {} (it holds {}); wait for it or choose another --out",
+                out.display(),
+                lock_path.display()
+            )
+        })?;
     let existed = out.exists();
     if existed && !args.force {
         bail!("{} already exists; choose another --out or pass --force to replace it", out.display());
