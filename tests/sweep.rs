@@ -226,7 +226,8 @@ fn a_run_made_by_other_model_code_is_redone_not_reused() {
     let id = std::fs::read_to_string(&marker).unwrap();
     let resumed = text(sweep(&spec, &out, &[], &[]));
     assert!(resumed.contains("0 run now, 16 already done"), "{resumed}");
-    std::fs::write(&marker, format!("{}0\n", id.trim())).unwrap();
+    let (first, rest) = id.split_once('\n').unwrap();
+    std::fs::write(&marker, format!("{first}0\n{rest}")).unwrap();
     let again = text(sweep(&spec, &out, &[], &[]));
     assert!(again.contains("1 run now, 15 already done"), "{again}");
     assert_eq!(std::fs::read_to_string(&marker).unwrap(), id);
@@ -256,4 +257,53 @@ fn two_sweeps_on_one_folder_share_the_runs_and_equal_one_sweep() {
         assert!(String::from_utf8_lossy(&o.stdout).contains("every run is done"));
     }
     assert_eq!(files(&one), files(&shared));
+}
+
+#[test]
+fn resume_and_merge_check_each_run_against_its_marker() {
+    // The marker lists each file's size and hash: a deleted or truncated file makes the run
+    // redone on resume; flipped bytes are caught by merge, which removes the marker so the
+    // next sweep redoes the run; a merge with another sweep file is refused.
+    let dir = scratch("integrity");
+    let spec = dir.join("s.toml");
+    std::fs::write(&spec, SPEC).unwrap();
+    let out = dir.join("out");
+    let text = |o: std::process::Output| {
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    text(sweep(&spec, &out, &[], &[]));
+    let clean = files(&out);
+    std::fs::remove_file(out.join("runs/run=000003/timeseries.parquet")).unwrap();
+    let ts = out.join("runs/run=000005/timeseries.parquet");
+    let bytes = std::fs::read(&ts).unwrap();
+    std::fs::write(&ts, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(text(sweep(&spec, &out, &[], &[])).contains("2 run now, 14 already done"));
+    assert_eq!(files(&out), clean, "redone runs are byte-identical");
+    // A report draws a sweep only when every run is there.
+    std::fs::remove_file(out.join("runs/run=000002/timeseries.parquet")).unwrap();
+    let o = bin().arg("report").arg(&out).arg("--out").arg(dir.join("report")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("15 runs are done of 16"), "{err}");
+    assert!(text(sweep(&spec, &out, &[], &[])).contains("1 run now, 15 already done"));
+    assert_eq!(files(&out), clean);
+    // Flip a byte in the middle of a summary (same size: only the hash can tell).
+    let summary = out.join("runs/run=000007/summary.parquet");
+    let mut bytes = std::fs::read(&summary).unwrap();
+    let mid = bytes.len() / 2;
+    bytes[mid] ^= 0xff;
+    std::fs::write(&summary, &bytes).unwrap();
+    let o = bin().arg("merge").arg(&spec).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("run=000007") && err.contains("damaged"), "{err}");
+    assert!(text(sweep(&spec, &out, &[], &[])).contains("1 run now, 15 already done"));
+    assert_eq!(files(&out), clean);
+    // Another sweep file is refused by merge.
+    let other = dir.join("other.toml");
+    std::fs::write(&other, SPEC.replace("samples = 8", "samples = 9")).unwrap();
+    let o = bin().arg("merge").arg(&other).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("another sweep"));
 }

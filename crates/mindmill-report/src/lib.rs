@@ -15,6 +15,16 @@ pub enum ReportError {
     /// A folder holds neither a run nor a sweep.
     #[error("{0}: not a mindmill run folder (aggregates.parquet) or sweep folder (runs/run=*/timeseries.parquet)")]
     NotARun(PathBuf),
+    /// A sweep folder whose runs are not all done and merged.
+    #[error("{}: {done} runs are done{}; finish the sweep (rerun `mindmill sweep`, or `mindmill merge` after its shards) before the report", dir.display(), expected.map_or(" and the sweep is not merged (no runs.parquet)".to_string(), |e| format!(" of {e}")))]
+    Incomplete {
+        /// The sweep folder.
+        dir: PathBuf,
+        /// Runs with a marker and a time series.
+        done: usize,
+        /// Runs in runs.parquet, if merged.
+        expected: Option<usize>,
+    },
     /// Reading failed.
     #[error("{path}: {message}")]
     Read {
@@ -117,6 +127,15 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
     if files.is_empty() {
         return Err(ReportError::NotARun(dir.to_path_buf()));
     }
+    // A sweep is drawn only when it is complete (merged: runs.parquet lists every run), so a
+    // deleted or unfinished run cannot silently drop out of its band.
+    let merged = dir.join("runs.parquet");
+    let expected = mindmill_export::read(&merged)
+        .map_err(|_| ReportError::Incomplete { dir: dir.to_path_buf(), done: files.len(), expected: None })?
+        .height();
+    if files.len() != expected {
+        return Err(ReportError::Incomplete { dir: dir.to_path_buf(), done: files.len(), expected: Some(expected) });
+    }
     let mut runs = Vec::new();
     let mut time = Vec::new();
     let mut provenance = String::new();
@@ -126,9 +145,18 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
             time = t;
             provenance = p.split(", seed").next().unwrap_or("").to_string();
         }
-        if cols[0].1.len() == time.len() {
-            runs.push(cols);
+        if cols[0].1.len() != time.len() {
+            // A sweep over `run.years`: one band cannot hold runs of different horizons.
+            return Err(ReportError::Read {
+                path: f.clone(),
+                message: format!(
+                    "has {} months where the sweep's first run has {}: runs of different horizons cannot share a band; report them as separate run folders",
+                    cols[0].1.len(),
+                    time.len()
+                ),
+            });
         }
+        runs.push(cols);
     }
     provenance.push_str(&format!(", {} runs", runs.len()));
     Ok(Series { label, time, runs, provenance })

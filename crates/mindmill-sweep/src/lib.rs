@@ -460,9 +460,55 @@ fn leak(s: &str) -> &'static str {
     Box::leak(s.to_string().into_boxed_str())
 }
 
-/// Whether run `plan` is already complete in `out`.
+/// The files of a finished run, as listed in its marker.
+const RUN_FILES: [&str; 2] = ["timeseries.parquet", "summary.parquet"];
+
+/// FNV-1a (64 bit) of a file's bytes, hex.
+fn hash_bytes(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in bytes {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("{h:016x}")
+}
+
+/// A run's marker: its id, then each file's name, size and hash.
+fn marker_text(dir: &Path, id: &str) -> Result<String, SweepError> {
+    let mut text = format!("{id}\n");
+    for name in RUN_FILES {
+        let path = dir.join(name);
+        let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+        text.push_str(&format!("{name} {} {}\n", bytes.len(), hash_bytes(&bytes)));
+    }
+    Ok(text)
+}
+
+/// The (file, size, hash) entries of a marker whose id is `id`; None for another id or a
+/// marker of another format.
+fn marker_entries(text: &str, id: &str) -> Option<Vec<(String, u64, String)>> {
+    let mut lines = text.lines();
+    if lines.next()?.trim() != id {
+        return None;
+    }
+    let entries: Vec<(String, u64, String)> = lines
+        .filter_map(|l| {
+            let mut f = l.split_whitespace();
+            Some((f.next()?.to_string(), f.next()?.parse().ok()?, f.next()?.to_string()))
+        })
+        .collect();
+    (entries.len() == RUN_FILES.len()).then_some(entries)
+}
+
+/// Whether run `plan` is already complete in `out`: its marker has the run's id and every
+/// file it lists is there with its size (a deleted or truncated file makes the run redone;
+/// `merge` also checks the hashes).
 pub fn is_done(out: &Path, plan: &Plan) -> bool {
-    std::fs::read_to_string(run_dir(out, plan.run).join("done")).is_ok_and(|s| s.trim() == plan.id)
+    let dir = run_dir(out, plan.run);
+    let Ok(text) = std::fs::read_to_string(dir.join("done")) else { return false };
+    marker_entries(&text, &plan.id).is_some_and(|entries| {
+        entries.iter().all(|(name, size, _)| std::fs::metadata(dir.join(name)).is_ok_and(|m| m.len() == *size))
+    })
 }
 
 /// Executes one run and writes its folder (time series, summary, then the marker). The
@@ -526,7 +572,7 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
         std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
     }
     std::fs::rename(&staging, &dir).map_err(|e| io(&dir, e))?;
-    write_atomic(&dir.join("done"), format!("{}\n", plan.id).as_bytes())
+    write_atomic(&dir.join("done"), marker_text(&dir, &plan.id)?.as_bytes())
 }
 
 /// The text a panic carried (`mindmill run` reports model panics with it too).
@@ -688,6 +734,13 @@ fn run_lock(out: &Path, run: u32) -> PathBuf {
 pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
     let lock_path = out.join(".merge.lock");
     let _merging = lock::lock(&lock_path).map_err(|e| io(&lock_path, e))?;
+    let copy = out.join("sweep.toml");
+    if std::fs::read_to_string(&copy).is_ok_and(|text| text != sweep.text) {
+        return Err(io(
+            &copy,
+            "this folder holds another sweep than the file given: merge it with the sweep file that made it",
+        ));
+    }
     let missing = sweep.plans.iter().filter(|p| !is_done(out, p)).count();
     if missing > 0 {
         return Err(io(
@@ -697,6 +750,24 @@ pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
                 sweep.plans.len()
             ),
         ));
+    }
+    // Every file must still be what its marker says; a damaged run loses its marker, so the
+    // next `mindmill sweep` redoes it.
+    for p in &sweep.plans {
+        let dir = run_dir(out, p.run);
+        let marker = dir.join("done");
+        let text = std::fs::read_to_string(&marker).map_err(|e| io(&marker, e))?;
+        for (name, _, hash) in marker_entries(&text, &p.id).unwrap_or_default() {
+            let path = dir.join(&name);
+            let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
+            if hash_bytes(&bytes) != hash {
+                std::fs::remove_file(&marker).map_err(|e| io(&marker, e))?;
+                return Err(io(
+                    &path,
+                    "is damaged (its hash differs from the run's marker); the marker was removed: run the sweep again to redo this run",
+                ));
+            }
+        }
     }
     let mut frames = Vec::with_capacity(sweep.plans.len());
     for p in &sweep.plans {
