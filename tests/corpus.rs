@@ -55,3 +55,20 @@ fn every_bad_input_gets_a_clear_error_and_the_doc_lists_them() {
     let current = std::fs::read_to_string(&doc).unwrap_or_default();
     assert!(current == table, "docs/BAD_INPUTS.md is out of date: rerun with MINDMILL_BLESS=1");
 }
+
+#[test]
+fn an_oversized_config_or_sweep_file_is_refused_before_it_is_read() {
+    let dir = std::env::temp_dir().join(format!("mindmill-test-{}-big", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let big = dir.join("big.toml");
+    let mut text = String::from("[run]\nworkers = 1000\n");
+    while text.len() < 2 << 20 {
+        text.push_str("# padding padding padding padding padding padding padding padding padding\n");
+    }
+    std::fs::write(&big, &text).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_mindmill")).arg("check").arg(&big).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("big.toml") && err.contains("at most 1 MB"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -30,6 +30,21 @@ pub const TIER_NAMES: [&str; TIERS] = ["A", "B", "C", "M"];
 /// when this constant disagrees with it). `mindmill run` and `mindmill sweep` warn below it.
 pub const MIN_CONVERGED_WORKERS: u64 = 5_000;
 
+/// Largest config or sweep file read, bytes: the baseline is about 19 KB, and every run
+/// stores its resolved config in each Parquet footer (a 50 MB file made `check` take 2 GB).
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
+/// Refuses a file above [`MAX_CONFIG_BYTES`] before reading it.
+pub fn check_file_size(path: &Path) -> Result<(), String> {
+    match std::fs::metadata(path) {
+        Ok(m) if m.len() > MAX_CONFIG_BYTES => Err(format!(
+            "the file is {:.1} MB; config and sweep files are at most 1 MB (the baseline is about 19 KB)",
+            m.len() as f64 / 1e6
+        )),
+        _ => Ok(()),
+    }
+}
+
 /// Fewest firm agents a run can have: one per goods market (knowledge services, in-person
 /// services and goods, capital goods).
 pub const MIN_FIRMS: u32 = 3;
@@ -675,6 +690,12 @@ impl Config {
     /// Reads a config file and merges it over the baseline.
     pub fn from_file(path: &Path) -> Result<Config, ConfigError> {
         let name = path.display().to_string();
+        check_file_size(path).map_err(|message| ConfigError {
+            file: name.clone(),
+            key: String::new(),
+            message,
+            line: None,
+        })?;
         let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
             file: name.clone(),
             key: String::new(),

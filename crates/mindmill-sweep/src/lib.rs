@@ -239,6 +239,7 @@ pub fn set_path(config: &Config, path: &str, value: f64, file: &str) -> Result<(
 /// Reads and checks a sweep file and expands its design into runs.
 pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     let file = path.display().to_string();
+    mindmill_config::check_file_size(path).map_err(|message| SweepError::Spec { file: file.clone(), message })?;
     let text = std::fs::read_to_string(path)
         .map_err(|e| SweepError::Spec { file: file.clone(), message: format!("cannot read the file: {e}") })?;
     let spec: SweepSpec = {
@@ -835,31 +836,86 @@ pub fn parse_shard(s: &str) -> Result<(u32, u32), String> {
     Ok((i, n))
 }
 
-/// An sbatch script running the sweep as a job array of `tasks` tasks, then the merge.
-pub fn sbatch(sweep_file: &Path, out: &Path, tasks: u32, cpus: u32, time: &str, mem: &str, binary: &str) -> String {
-    format!(
+/// A word for a POSIX shell: as it is when it holds only plainly safe characters, else
+/// single-quoted (a `'` inside becomes `'\''`), so a space, `$(...)` or a newline in a path
+/// is data, not shell syntax.
+pub fn sh_quote(s: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "._/+-=@%,:".contains(c);
+    if !s.is_empty() && s.chars().all(plain) { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
+}
+
+/// The Slurm job-array script for a sweep. `#SBATCH` lines are read by Slurm, not by a
+/// shell, so their values cannot be quoted: `time` and `mem` must be Slurm's formats and
+/// the output folder a plain path; every value in the commands is shell-quoted.
+pub fn sbatch(
+    sweep_file: &Path,
+    out: &Path,
+    tasks: u32,
+    cpus: u32,
+    time: &str,
+    mem: &str,
+    binary: &str,
+) -> Result<String, String> {
+    if time.is_empty() || !time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '-') {
+        return Err(format!("--time {time:?} is not allowed: a Slurm time such as 90, 2:00:00 or 1-00:00:00"));
+    }
+    let digits = mem.trim_end_matches(['K', 'M', 'G', 'T', 'k', 'm', 'g', 't']);
+    if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || mem.len() > digits.len() + 1 {
+        return Err(format!("--mem {mem:?} is not allowed: a Slurm memory size such as 4000, 8G or 512M"));
+    }
+    let out_text = out.display().to_string();
+    if !out_text.chars().all(|c| c.is_ascii_alphanumeric() || "._/+-=@,:".contains(c)) {
+        return Err(format!(
+            "--out {out_text:?} is not allowed for a Slurm script: its #SBATCH --output line cannot be quoted; use a folder path of letters, digits and ._/+-=@,: only"
+        ));
+    }
+    let (bin, sweep, out_q) = (sh_quote(binary), sh_quote(&sweep_file.display().to_string()), sh_quote(&out_text));
+    Ok(format!(
         "#!/bin/bash\n\
          # mindmill sweep as a Slurm job array: every array task runs its shard of the runs\n\
          # (mindmill reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT); finished runs are skipped\n\
          # on resubmission. Submit with:  jid=$(sbatch --parsable THIS_FILE)\n\
-         # then merge after the array:    sbatch --dependency=afterok:$jid --wrap '{binary} merge {out}'\n\
+         # then merge after the array:    sbatch --dependency=afterok:$jid --wrap \"{bin} merge {sweep} --out {out_q}\"\n\
          #SBATCH --job-name=mindmill-sweep\n\
          #SBATCH --array=0-{last}\n\
          #SBATCH --cpus-per-task={cpus}\n\
          #SBATCH --mem={mem}\n\
          #SBATCH --time={time}\n\
-         #SBATCH --output={out}/slurm-%A_%a.out\n\
+         #SBATCH --output={out_text}/slurm-%A_%a.out\n\
          set -euo pipefail\n\
-         {binary} sweep {sweep} --out {out} --threads {cpus}\n",
+         {bin} sweep {sweep} --out {out_q} --threads {cpus}\n",
         last = tasks.saturating_sub(1),
-        out = out.display(),
-        sweep = sweep_file.display(),
-    )
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sbatch_quotes_commands_and_refuses_values_slurm_would_misread() {
+        assert_eq!(sh_quote("/scratch/run-1"), "/scratch/run-1");
+        assert_eq!(sh_quote("my sweeps/a b.toml"), "'my sweeps/a b.toml'");
+        assert_eq!(sh_quote("$(touch pwned)"), "'$(touch pwned)'");
+        assert_eq!(sh_quote("it's"), "'it'\\''s'");
+        let ok = sbatch(
+            Path::new("my sweeps/s.toml"),
+            Path::new("/scratch/out"),
+            4,
+            2,
+            "1-00:00:00",
+            "8G",
+            "/opt/mm bin/mindmill",
+        )
+        .unwrap();
+        assert!(ok.contains("'/opt/mm bin/mindmill' sweep 'my sweeps/s.toml' --out /scratch/out --threads 2"), "{ok}");
+        let bad =
+            |time: &str, mem: &str, out: &str| sbatch(Path::new("s.toml"), Path::new(out), 1, 1, time, mem, "mindmill");
+        assert!(bad("1:00:00\n#SBATCH --partition=x", "8G", "/o").unwrap_err().contains("--time"));
+        assert!(bad("1:00:00", "8GB", "/o").unwrap_err().contains("--mem"));
+        assert!(bad("1:00:00", "8G", "/tmp/a b").unwrap_err().contains("--out"));
+        assert!(bad("1:00:00", "8G", "/tmp/$(x)").is_err());
+    }
 
     #[test]
     fn env_shards() {

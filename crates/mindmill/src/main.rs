@@ -631,17 +631,20 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
     let out = sweep_out(sweep_file, out);
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let binary = std::env::current_exe().map_or("mindmill".to_string(), |p| p.display().to_string());
-    let script = mindmill_sweep::sbatch(sweep_file, &out, tasks, cpus, time, mem, &binary);
+    let script =
+        mindmill_sweep::sbatch(sweep_file, &out, tasks, cpus, time, mem, &binary).map_err(anyhow::Error::msg)?;
     let path = out.join("sweep.sbatch");
     let tmp = out.join(".sweep.sbatch.tmp");
     std::fs::write(&tmp, script).with_context(|| format!("cannot write {}", tmp.display()))?;
     std::fs::rename(&tmp, &path).with_context(|| format!("cannot write {}", path.display()))?;
     println!("wrote {} ({} runs over {tasks} array tasks)", path.display(), sweep.plans.len());
-    println!("submit:  jid=$(sbatch --parsable {})", path.display());
+    let q = |p: &Path| mindmill_sweep::sh_quote(&p.display().to_string());
+    println!("submit:  jid=$(sbatch --parsable {})", q(&path));
     println!(
-        "merge:   sbatch --dependency=afterok:$jid --wrap '{binary} merge {} --out {}'",
-        sweep_file.display(),
-        out.display()
+        "merge:   sbatch --dependency=afterok:$jid --wrap \"{} merge {} --out {}\"",
+        mindmill_sweep::sh_quote(&binary),
+        q(sweep_file),
+        q(&out)
     );
     Ok(ExitCode::SUCCESS)
 }
