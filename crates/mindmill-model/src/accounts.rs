@@ -229,7 +229,8 @@ pub fn nfw(h: &Holdings, s: Sector) -> i128 {
     h.iter().map(|row| row[s as usize]).sum()
 }
 
-/// A broken money flow.
+/// A failed monthly check: a broken money flow (stock-flow), an agent state out of its
+/// domain, or an economy outside the sanity bounds.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AccountingError {
     /// Tick at which it was found.
@@ -240,7 +241,7 @@ pub struct AccountingError {
 
 impl fmt::Display for AccountingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "stock-flow check failed at tick {}: {}", self.tick, self.message)
+        write!(f, "the monthly check failed at tick {}: {}", self.tick, self.message)
     }
 }
 
@@ -269,7 +270,7 @@ pub fn check_ledger(ledger: &Ledger, now: &Holdings, tick: u32) -> Result<(), Ac
         let held = nfw(now, s);
         if held != expected {
             return err(format!(
-                "sector `{}` has net financial wealth {} but its previous {} plus recorded net receipts {} gives {} \
+                "stock-flow: sector `{}` has net financial wealth {} but its previous {} plus recorded net receipts {} gives {} \
                  (difference {}); some payment changed an account without a recorded counterpart",
                 s.label(),
                 cents(held),
@@ -286,7 +287,7 @@ pub fn check_ledger(ledger: &Ledger, now: &Holdings, tick: u32) -> Result<(), Ac
             let held = now[i as usize][s as usize];
             if held != expected {
                 return err(format!(
-                    "sector `{}` holds {} of `{}` but its previous {} plus recorded transactions {} gives {} (difference {})",
+                    "stock-flow: sector `{}` holds {} of `{}` but its previous {} plus recorded transactions {} gives {} (difference {})",
                     s.label(),
                     cents(held),
                     i.label(),

@@ -56,6 +56,29 @@ pub fn holdings(
 
 /// Checks every sector's balance sheet against the ledger and computes the accounts.
 #[allow(clippy::too_many_arguments)]
+/// Bounds outside which a run's economy has broken down and its results mean nothing: the
+/// consumer price level within [`PRICE_LEVEL_BOUNDS`] of its start (1) and the labour share
+/// (wages over GDP) at most [`MAX_LABOUR_SHARE`]. A run that leaves them stops, naming the
+/// quantity, rather than writing absurd numbers.
+pub const PRICE_LEVEL_BOUNDS: (f64, f64) = (1e-3, 1e3);
+/// Largest labour share a run may reach (wages above GDP means negative profits economy-wide).
+pub const MAX_LABOUR_SHARE: f64 = 1.5;
+
+fn sanity(price_level: f64, labour_share: f64) -> Option<String> {
+    let (lo, hi) = PRICE_LEVEL_BOUNDS;
+    if !(lo..=hi).contains(&price_level) {
+        Some(format!(
+            "the economy broke down: the price level is {price_level:.4e} (start 1; the model's sanity bounds are {lo} to {hi}); the results would mean nothing. This config runs the model outside what it can represent: please report it"
+        ))
+    } else if labour_share > MAX_LABOUR_SHARE {
+        Some(format!(
+            "the economy broke down: the labour share is {labour_share:.3} (wages above GDP; the bound is {MAX_LABOUR_SHARE}); the results would mean nothing. This config runs the model outside what it can represent: please report it"
+        ))
+    } else {
+        None
+    }
+}
+
 pub fn check_accounts(
     setup: Res<Setup>,
     cal: Res<Calendar>,
@@ -194,7 +217,9 @@ pub fn check_accounts(
 
     // Expensive per-agent invariants, every `every` ticks: employment links agree with
     // statuses, categories are in range, shares and capacities are in their domains.
-    if breach.0.is_none() && cal.tick % every.0.max(1) == 0 {
+    // The last month is always checked, so checked and fast modes end the same way.
+    let last = cal.tick + 1 == setup.config.ticks();
+    if breach.0.is_none() && (cal.tick % every.0.max(1) == 0 || last) {
         let nf = setup.employers;
         let nocc = setup.occupations.len() as u16;
         let l = &*links;
@@ -262,6 +287,8 @@ pub fn check_accounts(
                 .find(|(_, v)| !v.is_finite())
         {
             breach.0 = Some(AccountingError { tick: cal.tick, message: format!("national account `{name}` is {v}") });
+        } else if let Some(message) = sanity(macro_.cpi, if a.gdp > 0.0 { a.wages / a.gdp } else { 0.0 }) {
+            breach.0 = Some(AccountingError { tick: cal.tick, message });
         }
     }
 }
