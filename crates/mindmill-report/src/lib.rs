@@ -109,6 +109,26 @@ fn read_frame(path: &Path) -> Result<(Vec<f64>, Vec<(String, Vec<f64>)>, String)
     Ok((time, cols, provenance))
 }
 
+/// Gives series that share a label (folders of one name under different parents) the
+/// label `parent/name`, and numbers any that still share one, so every legend entry differs.
+pub fn distinct_labels(series: &mut [Series], dirs: &[PathBuf]) {
+    let dup = |s: &[Series], i: usize| s.iter().enumerate().any(|(j, o)| j != i && o.label == s[i].label);
+    let clash: Vec<bool> = (0..series.len()).map(|i| dup(series, i)).collect();
+    for (i, d) in dirs.iter().enumerate() {
+        if clash[i] {
+            let parent = d.parent().and_then(|p| p.file_name()).map(|p| p.to_string_lossy().into_owned());
+            if let Some(p) = parent {
+                series[i].label = format!("{p}/{}", series[i].label);
+            }
+        }
+    }
+    for i in 1..series.len() {
+        if series[..i].iter().any(|o| o.label == series[i].label) {
+            series[i].label = format!("{} ({})", series[i].label, i + 1);
+        }
+    }
+}
+
 /// Loads a run or sweep folder.
 pub fn load(dir: &Path) -> Result<Series, ReportError> {
     let label = dir.file_name().map_or("run".to_string(), |n| n.to_string_lossy().into_owned());
@@ -642,4 +662,20 @@ pub fn write(series: &[Series], out: &Path) -> Result<Vec<PathBuf>, ReportError>
 
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn runs_with_one_folder_name_get_distinct_labels() {
+        let s = |label: &str| Series { label: label.into(), time: vec![], runs: vec![], provenance: String::new() };
+        let mut series = vec![s("baseline"), s("baseline"), s("parity"), s("baseline")];
+        let dirs: Vec<PathBuf> =
+            ["a/baseline", "b/baseline", "b/parity", "a/baseline"].iter().map(PathBuf::from).collect();
+        distinct_labels(&mut series, &dirs);
+        let labels: Vec<&str> = series.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["a/baseline", "b/baseline", "parity", "a/baseline (4)"]);
+    }
 }

@@ -654,7 +654,8 @@ fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
     if dirs.len() > 7 {
         bail!("{} folders is too many for readable charts: compare at most 7", dirs.len());
     }
-    let series = dirs.iter().map(|d| mindmill_report::load(d)).collect::<Result<Vec<_>, _>>()?;
+    let mut series = dirs.iter().map(|d| mindmill_report::load(d)).collect::<Result<Vec<_>, _>>()?;
+    mindmill_report::distinct_labels(&mut series, dirs);
     // The report is staged in a hidden folder and renamed into place as one folder, so a
     // killed report leaves no truncated chart under its final name and never mixes an old
     // report's files with a new one's; one process at a time writes a folder.
