@@ -75,8 +75,12 @@ pub(crate) fn check(c: &Config) -> Check {
     range("population.initial_deposit_months", p.initial_deposit_months, 0.0, 120.0)?;
     unit("population.low_exposure", p.low_exposure)?;
     unit("population.high_exposure", p.high_exposure)?;
-    if p.low_exposure > p.high_exposure {
-        return fail("population.low_exposure", p.low_exposure, "at most population.high_exposure");
+    if p.low_exposure >= p.high_exposure {
+        return fail(
+            "population.low_exposure",
+            p.low_exposure,
+            "below population.high_exposure (equal thresholds leave tier B empty)",
+        );
     }
     for (i, g) in p.c_major_groups.iter().chain(&p.a_major_groups).enumerate() {
         if g.len() != 2 || !g.bytes().all(|b| b.is_ascii_digit()) {
@@ -113,11 +117,17 @@ pub(crate) fn check(c: &Config) -> Check {
     range("technology.pre_start_capability_growth_oom", t.pre_start_capability_growth_oom, 0.0, 5.0)?;
 
     let d = &c.datacenters;
-    positive("datacenters.gpu_flops", d.gpu_flops)?;
-    if !(d.inference_mfu > 0.0 && d.inference_mfu <= 1.0) {
-        return fail("datacenters.inference_mfu", d.inference_mfu, "a share above 0 and at most 1");
+    range("datacenters.gpu_flops", d.gpu_flops, 1e12, 1e18)?;
+    if !(d.inference_mfu >= 0.01 && d.inference_mfu <= 1.0) {
+        return fail("datacenters.inference_mfu", d.inference_mfu, "a share from 0.01 to 1");
     }
-    positive("datacenters.it_watts_per_gpu", d.it_watts_per_gpu)?;
+    if !(100.0..=10_000.0).contains(&d.it_watts_per_gpu) {
+        return fail(
+            "datacenters.it_watts_per_gpu",
+            d.it_watts_per_gpu,
+            "100 to 10,000 W of IT power per H100-equivalent (at 1 GW a GPU every GPU needed its own sites and a run exhausted memory)",
+        );
+    }
     positive("datacenters.gpu_price_usd", d.gpu_price_usd)?;
     range("datacenters.gpu_life_years", d.gpu_life_years, 0.5, 30.0)?;
     range("datacenters.pue_fleet", d.pue_fleet, 1.0, 3.0)?;
@@ -130,8 +140,8 @@ pub(crate) fn check(c: &Config) -> Check {
         );
     }
     non_negative("datacenters.grid_mw_per_month", d.grid_mw_per_month)?;
-    if !(d.max_utilisation > 0.0 && d.max_utilisation <= 1.0) {
-        return fail("datacenters.max_utilisation", d.max_utilisation, "a share above 0 and at most 1");
+    if !(d.max_utilisation >= 0.05 && d.max_utilisation <= 1.0) {
+        return fail("datacenters.max_utilisation", d.max_utilisation, "a share from 0.05 to 1");
     }
     if d.build_months > 60 {
         return fail("datacenters.build_months", d.build_months, "0 to 60 months");
@@ -202,7 +212,7 @@ pub(crate) fn check(c: &Config) -> Check {
     }
     non_negative("labour.retrain_cost_usd", l.retrain_cost_usd)?;
     unit("labour.retrain_to_c", l.retrain_to_c)?;
-    unit("labour.novice_discount", l.novice_discount)?;
+    range("labour.novice_discount", l.novice_discount, 0.0, 0.9)?;
     if l.mobility_after_months > 120 {
         return fail("labour.mobility_after_months", l.mobility_after_months, "0 to 120 months");
     }
@@ -221,7 +231,7 @@ pub(crate) fn check(c: &Config) -> Check {
     range("wages.psi_productivity", w.psi_productivity, 0.0, 2.0)?;
     range("wages.phillips_slope", w.phillips_slope, 0.0, 5.0)?;
     range("wages.natural_unemployment", w.natural_unemployment, 0.0, 0.3)?;
-    non_negative("wages.minimum_wage_usd_month", w.minimum_wage_usd_month)?;
+    range("wages.minimum_wage_usd_month", w.minimum_wage_usd_month, 0.0, 100_000.0)?;
     unit("wages.benefit_replacement", w.benefit_replacement)?;
     if w.benefit_months > 120 {
         return fail("wages.benefit_months", w.benefit_months, "0 to 120 months");
@@ -230,13 +240,12 @@ pub(crate) fn check(c: &Config) -> Check {
     let h = &c.households;
     unit("households.worker_mpc_income", h.worker_mpc_income)?;
     unit("households.worker_mpc_wealth", h.worker_mpc_wealth)?;
-    unit("households.owner_mpc_income", h.owner_mpc_income)?;
-    unit("households.owner_mpc_wealth", h.owner_mpc_wealth)?;
-    if !(h.owner_mpc_wealth > 0.0 && h.owner_mpc_wealth <= 1.0) {
+    range("households.owner_mpc_income", h.owner_mpc_income, 0.0, 0.95)?;
+    if !(h.owner_mpc_wealth >= 0.001 && h.owner_mpc_wealth <= 0.5) {
         return fail(
             "households.owner_mpc_wealth",
             h.owner_mpc_wealth,
-            "a share above 0 and at most 1 (owners' wealth starts at its stock norm)",
+            "a monthly share from 0.001 to 0.5 (owners' wealth starts at its stock norm, (1 - owner_mpc_income) / owner_mpc_wealth months of income: smaller values overflowed it)",
         );
     }
     unit("households.owner_bond_share", h.owner_bond_share)?;
@@ -307,8 +316,12 @@ pub(crate) fn check(c: &Config) -> Check {
     unit("finance.bank_payout", fi.bank_payout)?;
     unit("finance.reserve_ratio", fi.reserve_ratio)?;
     range("finance.initial_firm_debt_to_gdp", fi.initial_firm_debt_to_gdp, 0.0, 5.0)?;
-    if !(fi.bank_equity_to_assets > 0.0 && fi.bank_equity_to_assets < 1.0) {
-        return fail("finance.bank_equity_to_assets", fi.bank_equity_to_assets, "a share above 0 and below 1");
+    if !(fi.bank_equity_to_assets > 0.0 && fi.bank_equity_to_assets <= 0.5) {
+        return fail(
+            "finance.bank_equity_to_assets",
+            fi.bank_equity_to_assets,
+            "a share above 0 and at most 0.5 (US banks: about 0.1; near 1 the start's bond holdings overflowed)",
+        );
     }
 
     let cb = &c.central_bank;
