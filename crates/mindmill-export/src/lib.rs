@@ -53,25 +53,71 @@ pub fn to_frame(table: &Table) -> PolarsResult<DataFrame> {
     DataFrame::new(height, columns)
 }
 
+/// A writer that keeps the first I/O error it passes on, so that a Parquet encoder's
+/// generic failure ("Invalid thrift: transport error" on a full disk) can be reported as
+/// what it was ("No space left on device").
+struct KeepError<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: std::io::Write> std::io::Write for KeepError<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.inner.write(buf).inspect_err(|e| {
+            self.error.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush().inspect_err(|e| {
+            self.error.get_or_insert_with(|| std::io::Error::new(e.kind(), e.to_string()));
+        })
+    }
+}
+
+/// Writes `df` to `path` atomically (a temporary file, flushed, synced and renamed) with
+/// `kv` in the footer and row groups of `row_group` rows (Polars' default if None). A full
+/// disk reads "No space left on device", and no partial file is left.
+pub fn write_frame(
+    path: &Path,
+    df: &mut DataFrame,
+    kv: Vec<(String, String)>,
+    row_group: Option<usize>,
+) -> Result<(), ExportError> {
+    let name = path.file_name().map_or("out".into(), |n| n.to_string_lossy().into_owned());
+    let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
+    let io = |source| ExportError::Io { path: path.to_path_buf(), source };
+    let mut file = KeepError { inner: std::io::BufWriter::new(File::create(&tmp).map_err(io)?), error: None };
+    let written = ParquetWriter::new(&mut file)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::full())
+        .with_row_group_size(row_group)
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(kv)))
+        .finish(df);
+    let flushed = std::io::Write::flush(&mut file);
+    // The file's own error (a full disk) says more than the encoder's; the partial file goes.
+    if let Some(e) = file.error.take() {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(io(e));
+    }
+    if let Err(source) = written {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(ExportError::Parquet { path: path.to_path_buf(), source });
+    }
+    flushed.map_err(io)?;
+    drop(file);
+    File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)?;
+    Ok(())
+}
+
 /// Writes one table to `dir/<name>.parquet` atomically, with `metadata` (key, value)
 /// pairs in the file footer. Returns the final path.
 pub fn write_table(dir: &Path, table: &Table, metadata: &[(String, String)]) -> Result<PathBuf, ExportError> {
     let path = dir.join(format!("{}.parquet", table.name));
-    let tmp = dir.join(format!(".{}.parquet.tmp", table.name));
-    let io = |source| ExportError::Io { path: path.clone(), source };
     let mut df = to_frame(table).map_err(|source| ExportError::Parquet { path: path.clone(), source })?;
     let mut kv = metadata.to_vec();
     kv.push(("mindmill.table".to_string(), table.name.to_string()));
-    let file = File::create(&tmp).map_err(io)?;
-    ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_statistics(StatisticsOptions::full())
-        .with_row_group_size(Some(1 << 17))
-        .with_key_value_metadata(Some(KeyValueMetadata::from_static(kv)))
-        .finish(&mut df)
-        .map_err(|source| ExportError::Parquet { path: path.clone(), source })?;
-    File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
-    std::fs::rename(&tmp, &path).map_err(io)?;
+    write_frame(&path, &mut df, kv, Some(1 << 17))?;
     Ok(path)
 }
 

@@ -561,9 +561,13 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
     // The seed beside every row, so a dataset scan can group by it.
     let rows = ts.rows();
     ts.columns.insert(0, ("seed", mindmill_model::Values::I64(vec![plan.seed as i64; rows])));
-    mindmill_export::write_table(&staging, &ts, &metadata).map_err(|e| io(&staging, e))?;
-    mindmill_export::write_table(&staging, &summary_table(sweep, plan, &values), &metadata)
-        .map_err(|e| io(&staging, e))?;
+    // A failed write (a full disk) removes the staging folder: nothing half-written is left.
+    let written = mindmill_export::write_table(&staging, &ts, &metadata)
+        .and_then(|_| mindmill_export::write_table(&staging, &summary_table(sweep, plan, &values), &metadata));
+    if let Err(e) = written {
+        let _ = std::fs::remove_dir_all(&staging);
+        return Err(io(&staging, e));
+    }
     if is_done(out, plan) {
         // Another process finished this run meanwhile; its files are the same.
         return std::fs::remove_dir_all(&staging).map_err(|e| io(&staging, e));
@@ -781,20 +785,12 @@ pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
     }
     all.align_chunks();
     let path = out.join("runs.parquet");
-    let tmp = out.join(format!(".runs.parquet.tmp-{}", std::process::id()));
-    let file = std::fs::File::create(&tmp).map_err(|e| io(&tmp, e))?;
-    use polars::prelude::*;
-    ParquetWriter::new(file)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_statistics(StatisticsOptions::full())
-        .with_key_value_metadata(Some(KeyValueMetadata::from_static(vec![
-            ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
-            ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
-            ("mindmill.sweep".to_string(), sweep.text.clone()),
-        ])))
-        .finish(&mut all)
-        .map_err(|e| io(&tmp, e))?;
-    std::fs::rename(&tmp, &path).map_err(|e| io(&path, e))
+    let kv = vec![
+        ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
+        ("mindmill.sweep".to_string(), sweep.text.clone()),
+    ];
+    mindmill_export::write_frame(&path, &mut all, kv, None).map_err(|e| io(&path, e))
 }
 
 /// Reads shard settings from the environment: Slurm job arrays
