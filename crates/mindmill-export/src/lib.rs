@@ -174,7 +174,8 @@ mod tests {
         // The temporary file is a link to /dev/full, where every write fails with ENOSPC.
         let dir = std::env::temp_dir().join(format!("mindmill-export-full-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
-        std::os::unix::fs::symlink("/dev/full", dir.join(".demo.parquet.tmp")).unwrap();
+        let tmp = dir.join(format!(".demo.parquet.tmp-{}", std::process::id()));
+        std::os::unix::fs::symlink("/dev/full", &tmp).unwrap();
         let mut t = Table::new("demo");
         for i in 0..100_000u32 {
             t.u32("tick", i);
@@ -184,6 +185,7 @@ mod tests {
         assert!(e.contains("demo.parquet"), "{e}");
         assert!(e.to_lowercase().contains("space"), "{e}");
         assert!(!dir.join("demo.parquet").exists());
+        assert!(std::fs::symlink_metadata(&tmp).is_err(), "the partial file is removed");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }
