@@ -6,6 +6,10 @@
 use mindmill_config::Config;
 use mindmill_model::{Simulation, Values};
 
+/// Peak resident memory allowed over all the runs, MB: a small run of any accepted config
+/// must stay small (0.1 MW datacenter sites once took 3 GB; see docs/ROBUSTNESS.md).
+const MEMORY_BUDGET_MB: f64 = 1024.0;
+
 /// Candidate extremes tried for every numeric field (the validator keeps what it allows).
 const CANDIDATES: [f64; 10] = [0.0, 1e-9, 0.01, 0.5, 0.999, 1.0, 12.0, 1e3, 1e6, 1e9];
 
@@ -112,6 +116,15 @@ fn every_accepted_extreme_value_runs_or_stops_clearly() {
     for s in &stops {
         eprintln!("  stop: {s}");
     }
+    // Memory budget: the process's peak over every run (each 400 workers, 2 years).
+    let peak_mb = std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0);
+    eprintln!("edges: peak resident memory {peak_mb:.0} MB (budget {MEMORY_BUDGET_MB} MB)");
+    assert!(peak_mb <= MEMORY_BUDGET_MB, "peak memory {peak_mb:.0} MB over the {MEMORY_BUDGET_MB} MB budget");
     assert!(panics.is_empty(), "accepted values that panic: {panics:?}");
     assert!(non_finite.is_empty(), "accepted values that write non-finite numbers: {non_finite:?}");
     assert!(accepted > 50, "the subset must exercise the validator's accepted space: {accepted}");
