@@ -42,7 +42,8 @@ fn files(dir: &Path) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-fn sweep(spec: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+/// `mindmill sweep SPEC --out OUT EXTRA` with only `env` among the shard variables.
+fn sweep_command(spec: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> std::process::Command {
     let mut c = bin();
     c.arg("sweep").arg(spec).arg("--out").arg(out).args(extra);
     for k in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX", "MINDMILL_SHARD_COUNT"] {
@@ -51,7 +52,17 @@ fn sweep(spec: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> std::
     for (k, v) in env {
         c.env(k, v);
     }
-    c.output().unwrap()
+    c
+}
+
+fn sweep(spec: &Path, out: &Path, extra: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    sweep_command(spec, out, extra, env).output().unwrap()
+}
+
+/// A successful command's stdout and stderr.
+fn succeeded(o: std::process::Output) -> String {
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
 }
 
 #[test]
@@ -217,18 +228,14 @@ fn a_run_made_by_other_model_code_is_redone_not_reused() {
     let spec = dir.join("s.toml");
     std::fs::write(&spec, SPEC).unwrap();
     let out = dir.join("out");
-    let text = |o: std::process::Output| {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr)
-    };
-    text(sweep(&spec, &out, &[], &[]));
+    succeeded(sweep(&spec, &out, &[], &[]));
     let marker = out.join("runs/run=000000/done");
     let id = std::fs::read_to_string(&marker).unwrap();
-    let resumed = text(sweep(&spec, &out, &[], &[]));
+    let resumed = succeeded(sweep(&spec, &out, &[], &[]));
     assert!(resumed.contains("0 run now, 16 already done"), "{resumed}");
     let (first, rest) = id.split_once('\n').unwrap();
     std::fs::write(&marker, format!("{first}0\n{rest}")).unwrap();
-    let again = text(sweep(&spec, &out, &[], &[]));
+    let again = succeeded(sweep(&spec, &out, &[], &[]));
     assert!(again.contains("1 run now, 15 already done"), "{again}");
     assert_eq!(std::fs::read_to_string(&marker).unwrap(), id);
 }
@@ -242,19 +249,13 @@ fn two_sweeps_on_one_folder_share_the_runs_and_equal_one_sweep() {
     std::fs::write(&spec, SPEC).unwrap();
     let (one, shared) = (dir.join("one"), dir.join("shared"));
     assert!(sweep(&spec, &one, &["--threads", "1"], &[]).status.success());
-    let start = |out: &Path| {
-        let mut c = bin();
-        c.arg("sweep").arg(&spec).arg("--out").arg(out).args(["--threads", "1"]);
-        for k in ["SLURM_ARRAY_TASK_ID", "SLURM_ARRAY_TASK_COUNT", "JOB_COMPLETION_INDEX", "MINDMILL_SHARD_COUNT"] {
-            c.env_remove(k);
-        }
+    let start = || {
+        let mut c = sweep_command(&spec, &shared, &["--threads", "1"], &[]);
         c.stdout(std::process::Stdio::piped()).stderr(std::process::Stdio::piped()).spawn().unwrap()
     };
-    let (a, b) = (start(&shared), start(&shared));
+    let (a, b) = (start(), start());
     for child in [a, b] {
-        let o = child.wait_with_output().unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        assert!(String::from_utf8_lossy(&o.stdout).contains("every run is done"));
+        assert!(succeeded(child.wait_with_output().unwrap()).contains("every run is done"));
     }
     assert_eq!(files(&one), files(&shared));
 }
@@ -268,17 +269,13 @@ fn resume_and_merge_check_each_run_against_its_marker() {
     let spec = dir.join("s.toml");
     std::fs::write(&spec, SPEC).unwrap();
     let out = dir.join("out");
-    let text = |o: std::process::Output| {
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-        String::from_utf8_lossy(&o.stdout).into_owned()
-    };
-    text(sweep(&spec, &out, &[], &[]));
+    succeeded(sweep(&spec, &out, &[], &[]));
     let clean = files(&out);
     std::fs::remove_file(out.join("runs/run=000003/timeseries.parquet")).unwrap();
     let ts = out.join("runs/run=000005/timeseries.parquet");
     let bytes = std::fs::read(&ts).unwrap();
     std::fs::write(&ts, &bytes[..bytes.len() / 2]).unwrap();
-    assert!(text(sweep(&spec, &out, &[], &[])).contains("2 run now, 14 already done"));
+    assert!(succeeded(sweep(&spec, &out, &[], &[])).contains("2 run now, 14 already done"));
     assert_eq!(files(&out), clean, "redone runs are byte-identical");
     // A report draws a sweep only when every run is there.
     std::fs::remove_file(out.join("runs/run=000002/timeseries.parquet")).unwrap();
@@ -286,7 +283,7 @@ fn resume_and_merge_check_each_run_against_its_marker() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("15 runs are done of 16"), "{err}");
-    assert!(text(sweep(&spec, &out, &[], &[])).contains("1 run now, 15 already done"));
+    assert!(succeeded(sweep(&spec, &out, &[], &[])).contains("1 run now, 15 already done"));
     assert_eq!(files(&out), clean);
     // Flip a byte in the middle of a summary (same size: only the hash can tell).
     let summary = out.join("runs/run=000007/summary.parquet");
@@ -298,7 +295,7 @@ fn resume_and_merge_check_each_run_against_its_marker() {
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("run=000007") && err.contains("damaged"), "{err}");
-    assert!(text(sweep(&spec, &out, &[], &[])).contains("1 run now, 15 already done"));
+    assert!(succeeded(sweep(&spec, &out, &[], &[])).contains("1 run now, 15 already done"));
     assert_eq!(files(&out), clean);
     // Another sweep file is refused by merge.
     let other = dir.join("other.toml");

@@ -2,6 +2,8 @@
 //! values; each value the validator accepts is run (small and short, every check on), and
 //! must finish or stop with a clear error: never a panic, never a non-finite output. The
 //! normal suite tries a deterministic subset of the fields; `MINDMILL_EDGES=all` tries all.
+//! `MINDMILL_EDGES_TRACE=1` prints each value before its run, to find one that kills the
+//! process (an out-of-memory kill cannot be caught).
 
 use mindmill_config::Config;
 use mindmill_model::{Simulation, Values};

@@ -664,12 +664,7 @@ pub fn run(
     // Runs another process on this folder (a second sweep, an overlapping shard) holds:
     // whoever holds a run's lock runs it; the others come back to it at the end, waiting
     // for that lock, and run it themselves only if it is still not done (the other died).
-    let held_elsewhere: std::sync::Mutex<Vec<&Plan>> = std::sync::Mutex::new(Vec::new());
-    let fail = |e: SweepError| {
-        if let Ok(mut slot) = first_error.lock() {
-            slot.get_or_insert(e);
-        }
-    };
+    let held_elsewhere: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
     let attempt = |p: &Plan, wait: bool| -> Result<bool, SweepError> {
         let path = run_lock(out, p.run);
         let guard = if wait {
@@ -688,35 +683,29 @@ pub fn run(
         }
         Ok(true)
     };
-    for (list, wait) in [(pending.clone(), false), (Vec::new(), true)] {
-        let list = if wait {
-            std::mem::take(&mut *held_elsewhere.lock().map_err(|_| io(out, "lock poisoned"))?)
-        } else {
-            list
-        };
+    // One pass over `list` on the pool; runs whose lock another process holds are set aside.
+    let pass = |list: &[&Plan], wait: bool| {
         let next = AtomicUsize::new(0);
         pool.broadcast(|_| {
-            loop {
-                if stop.load(Ordering::Relaxed) || first_error.lock().map(|e| e.is_some()).unwrap_or(true) {
-                    break;
-                }
-                let i = next.fetch_add(1, Ordering::Relaxed);
-                let Some(p) = list.get(i).copied() else { break };
+            while !stop.load(Ordering::Relaxed) && first_error.lock().is_ok_and(|e| e.is_none()) {
+                let Some(&p) = list.get(next.fetch_add(1, Ordering::Relaxed)) else { break };
                 match attempt(p, wait) {
                     Ok(true) => {}
-                    Ok(false) => {
-                        if let Ok(mut v) = held_elsewhere.lock() {
-                            v.push(p);
-                        }
-                    }
+                    Ok(false) => held_elsewhere.lock().map(|mut v| v.push(p.run)).unwrap_or(()),
                     Err(e) => {
-                        fail(e);
+                        if let Ok(mut slot) = first_error.lock() {
+                            slot.get_or_insert(e);
+                        }
                         break;
                     }
                 }
             }
         });
-    }
+    };
+    pass(&pending, false);
+    let set_aside = std::mem::take(&mut *held_elsewhere.lock().map_err(|_| io(out, "lock poisoned"))?);
+    // Plans are in run order (run i is plans[i]).
+    pass(&set_aside.iter().map(|&r| &sweep.plans[r as usize]).collect::<Vec<_>>(), true);
     if let Some(e) = first_error.into_inner().ok().flatten() {
         return Err(e);
     }

@@ -9,14 +9,6 @@ use std::path::{Path, PathBuf};
 #[derive(Debug)]
 pub struct Lock {
     _file: File,
-    path: PathBuf,
-}
-
-impl Lock {
-    /// The lock file.
-    pub fn path(&self) -> &Path {
-        &self.path
-    }
 }
 
 fn open(path: &Path) -> std::io::Result<File> {
@@ -30,7 +22,7 @@ fn open(path: &Path) -> std::io::Result<File> {
 pub fn try_lock(path: &Path) -> std::io::Result<Option<Lock>> {
     let file = open(path)?;
     match file.try_lock() {
-        Ok(()) => Ok(Some(Lock { _file: file, path: path.to_path_buf() })),
+        Ok(()) => Ok(Some(Lock { _file: file })),
         Err(TryLockError::WouldBlock) => Ok(None),
         Err(TryLockError::Error(e)) => Err(e),
     }
@@ -40,7 +32,7 @@ pub fn try_lock(path: &Path) -> std::io::Result<Option<Lock>> {
 pub fn lock(path: &Path) -> std::io::Result<Lock> {
     let file = open(path)?;
     file.lock()?;
-    Ok(Lock { _file: file, path: path.to_path_buf() })
+    Ok(Lock { _file: file })
 }
 
 /// The lock file that guards output folder `dir`: `.NAME.lock` beside it (the folder itself

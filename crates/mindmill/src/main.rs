@@ -660,10 +660,7 @@ fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
     // killed report leaves no truncated chart under its final name and never mixes an old
     // report's files with a new one's; one process at a time writes a folder.
     let out: PathBuf = out.components().collect();
-    let lock_path = mindmill_sweep::lock::beside(&out);
-    let _lock = mindmill_sweep::lock::try_lock(&lock_path)
-        .with_context(|| format!("cannot create the lock {}", lock_path.display()))?
-        .with_context(|| format!("another mindmill process is writing {}; wait for it", out.display()))?;
+    let _lock = lock_output(&out)?;
     let has_files = out.read_dir().map(|mut d| d.next().is_some()).unwrap_or(false);
     if has_files && !out.join("report.html").is_file() {
         bail!(
@@ -683,14 +680,7 @@ fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
             return Err(e.into());
         }
     };
-    if out.exists() {
-        let aside = parent.join(format!(".{leaf}.old-{}", std::process::id()));
-        std::fs::rename(&out, &aside).with_context(|| format!("cannot move the old report {} aside", out.display()))?;
-        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the report into {}", out.display()))?;
-        std::fs::remove_dir_all(&aside).with_context(|| format!("cannot remove the old report {}", aside.display()))?;
-    } else {
-        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the report into {}", out.display()))?;
-    }
+    swap_in(&staging, &out, out.exists())?;
     println!(
         "wrote {} and {} chart files in {}",
         out.join("report.html").display(),
@@ -932,16 +922,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     let out: PathBuf = out.components().collect();
     // One process at a time writes a run folder: a second run on the same --out fails now
     // instead of silently replacing the first one's result when it finishes.
-    let lock_path = mindmill_sweep::lock::beside(&out);
-    let _lock = mindmill_sweep::lock::try_lock(&lock_path)
-        .with_context(|| format!("cannot create the lock {}", lock_path.display()))?
-        .with_context(|| {
-            format!(
-                "another mindmill process is writing {} (it holds {}); wait for it or choose another --out",
-                out.display(),
-                lock_path.display()
-            )
-        })?;
+    let _lock = lock_output(&out)?;
     let existed = out.exists();
     if existed && !args.force {
         bail!("{} already exists; choose another --out or pass --force to replace it", out.display());
@@ -1057,19 +1038,43 @@ fn run(args: RunArgs) -> Result<ExitCode> {
                 staging.display()
             );
         }
-        // Move the old run aside first, so the folder name is never empty of a whole run for
-        // longer than two renames.
-        let old = parent.join(format!(".{leaf}.replaced-{}", std::process::id()));
-        std::fs::rename(&out, &old).with_context(|| format!("cannot replace {}", out.display()))?;
-        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the run into {}", out.display()))?;
-        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the replaced run {}", old.display()))?;
-    } else {
-        std::fs::rename(&staging, &out).with_context(|| format!("cannot move the run into {}", out.display()))?;
     }
+    swap_in(&staging, &out, out.exists())?;
     if !args.quiet {
         summary(&sim, &out, run_s);
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Takes the exclusive lock of output folder `out` (`.NAME.lock` beside it): a second
+/// process on the same folder fails at once instead of replacing the first one's output.
+fn lock_output(out: &Path) -> Result<mindmill_sweep::lock::Lock> {
+    let path = mindmill_sweep::lock::beside(out);
+    mindmill_sweep::lock::try_lock(&path)
+        .with_context(|| format!("cannot create the lock {}", path.display()))?
+        .with_context(|| {
+            format!(
+                "another mindmill process is writing {} (it holds {}); wait for it or choose another --out",
+                out.display(),
+                path.display()
+            )
+        })
+}
+
+/// Renames the finished `staging` folder to `out`. An existing `out` (`replace`) is moved
+/// aside first and removed after, so the name never holds half of either folder.
+fn swap_in(staging: &Path, out: &Path, replace: bool) -> Result<()> {
+    let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let leaf = out.file_name().context("--out must name a folder")?.to_string_lossy().into_owned();
+    if replace {
+        let old = parent.join(format!(".{leaf}.replaced-{}", std::process::id()));
+        std::fs::rename(out, &old).with_context(|| format!("cannot replace {}", out.display()))?;
+        std::fs::rename(staging, out).with_context(|| format!("cannot move the new folder into {}", out.display()))?;
+        std::fs::remove_dir_all(&old).with_context(|| format!("cannot remove the replaced {}", old.display()))?;
+    } else {
+        std::fs::rename(staging, out).with_context(|| format!("cannot move the new folder into {}", out.display()))?;
+    }
+    Ok(())
 }
 
 /// A folder mindmill wrote as a run: it holds the run's marker and its main table.

@@ -244,12 +244,10 @@ pub fn invest_in_datacenters(
         capex_sum += capex;
         let capex_usd = capex as f64 / 100.0;
         p.cumulative_capex += capex_usd;
-        let revenue = p.ai_revenue() as f64;
         let buildings_usd = p.building_spending as f64 / 100.0;
         p.cumulative_capex += buildings_usd;
-        p.cumulative_cash_flow += (revenue - p.energy_cost as f64 - p.staff_cost as f64 - p.ai_tax as f64) / 100.0
-            - capex_usd
-            - buildings_usd;
+        p.cumulative_cash_flow +=
+            ai_revenue - (p.energy_cost + p.staff_cost + p.ai_tax) as f64 / 100.0 - capex_usd - buildings_usd;
         if p.payback_tick.is_none() && p.cumulative_cash_flow >= 0.0 {
             p.payback_tick = Some(tick);
         }
