@@ -281,7 +281,7 @@ pub fn calibrate(config: &Config) -> Vec<Fit> {
     let fleet: f64 = config.providers.iter().map(|p| p.initial_fleet_h100e).sum();
     let ai_spending_year = agg.f64s("ai_spending_firms_usd_month").iter().take(12).sum::<f64>();
     let setup = sim.world().resource::<mindmill_model::resources::Setup>();
-    let (omega, spread) = (setup.oversight_median, setup.oversight_dispersion);
+    let (omega, spread, beta) = (setup.oversight_median, setup.oversight_dispersion, setup.price_taste);
 
     let fit =
         |quantity, unit, value, target, tolerance, absolute, source, parameter: Option<&'static str>, baseline| Fit {
@@ -503,6 +503,17 @@ pub fn calibrate(config: &Config) -> Vec<Fit> {
             0.0,
             false,
             "fitted with the median above; shown, not a target",
+            None,
+            None,
+        ),
+        fit(
+            "firms' price taste in the provider choice (inverted), start",
+            "per log USD",
+            beta,
+            beta,
+            0.0,
+            false,
+            "inverted at start so that the leading lab's start markup is its Bertrand-Nash best response under logit demand (Berry 1994); shown, not a target",
             None,
             None,
         ),

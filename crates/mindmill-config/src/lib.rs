@@ -274,8 +274,6 @@ pub struct FirmConfig {
     pub provider_review_probability: f64,
     /// Logit utility per OOM of capability. Default 2.
     pub capability_taste: f64,
-    /// Logit utility per unit of log price. Default 1.
-    pub price_taste: f64,
     /// Firm agents of at least this many workers buy on enterprise contracts. Default 50.
     pub enterprise_min_workers: u32,
 }
@@ -585,10 +583,13 @@ pub struct ProviderConfig {
     pub revenue_growth_initial: f64,
     /// Consumer subscription, USD per month.
     pub subscription_usd_month: f64,
-    /// API markup over marginal cost when no open model is close.
+    /// API markup over marginal cost when no open model is close: the start markup of the
+    /// leading lab (from which firms' price taste is inverted) and the highest markup a closed
+    /// provider may set; an open-weight host's hosting margin.
     pub markup_max: f64,
-    /// Discount of enterprise contracts on the API price.
-    pub enterprise_discount: f64,
+    /// Its bargaining power in enterprise contracts: the share of the firm's surplus over its
+    /// best alternative provider it takes as a fee (Nash bargaining; unused by open-weight hosts).
+    pub bargaining_power: f64,
     /// Share of chat users at start.
     pub consumer_share: f64,
     /// Deposits at start, USD.

@@ -186,7 +186,6 @@ pub(crate) fn check(c: &Config) -> Check {
     range("firms.entry_equity_months", f.entry_equity_months, 0.0, 120.0)?;
     unit("firms.provider_review_probability", f.provider_review_probability)?;
     range("firms.capability_taste", f.capability_taste, 0.0, 100.0)?;
-    range("firms.price_taste", f.price_taste, 0.0, 100.0)?;
 
     let a = &c.adoption;
     unit("adoption.initial_share_of_ceiling", a.initial_share_of_ceiling)?;
@@ -359,7 +358,7 @@ pub(crate) fn check(c: &Config) -> Check {
         range(&k("revenue_growth_initial"), pr.revenue_growth_initial, -0.9, 20.0)?;
         range(&k("subscription_usd_month"), pr.subscription_usd_month, 0.0, 10_000.0)?;
         range(&k("markup_max"), pr.markup_max, 0.0, 100.0)?;
-        unit(&k("enterprise_discount"), pr.enterprise_discount)?;
+        unit(&k("bargaining_power"), pr.bargaining_power)?;
         unit(&k("consumer_share"), pr.consumer_share)?;
         share += pr.consumer_share;
         non_negative(&k("initial_deposits_usd"), pr.initial_deposits_usd)?;

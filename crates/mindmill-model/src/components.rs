@@ -192,6 +192,10 @@ pub struct Firm {
     pub wage_bill: i64,
     /// AI bill this month incl. compute tax, cents.
     pub ai_bill: i64,
+    /// Price it pays its provider this month, USD per unit of AI work before compute tax:
+    /// the posted API price, or on an enterprise contract the unit price plus the bargained
+    /// fee (7.4).
+    pub ai_price: f64,
     /// Pre-tax profit this month (after interest), cents.
     pub profit: i64,
     /// Deposits, cents (negative within a month: an overdraft, turned into a loan or written off).
@@ -303,7 +307,8 @@ pub struct Provider {
     pub markup: f64,
     /// Metered API price, USD per unit of AI work (before compute tax).
     pub api_price: f64,
-    /// Enterprise contract price, USD per unit.
+    /// Enterprise contracts' unit price, USD per unit: unit cost times scarcity for closed
+    /// providers (the bargained fee comes on top, per firm: 7.4), the API price for open-weight hosts.
     pub enterprise_price: f64,
     /// Consumer subscription, USD per month.
     pub subscription: f64,

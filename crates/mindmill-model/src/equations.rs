@@ -126,8 +126,9 @@ pub fn on_device_share(initial: f64, max: f64, midpoint_years: f64, rate: f64, y
     initial + (max - initial) * ((s - s0) / (1.0 - s0)).max(0.0)
 }
 
-/// Provider markup: the full `max` when no open model is close, falling toward zero
-/// as the open-weight gap (OOM) closes (commoditisation).
+/// A closed provider's start markup: the full `max` when no open model is close, less as
+/// the open-weight gap (OOM) is smaller. Only the start uses it: it anchors the start's
+/// prices, from which firms' price taste is inverted; later markups are Nash (7.4).
 #[inline]
 pub fn markup(max: f64, gap_oom: f64) -> f64 {
     max * (1.0 - (-gap_oom.max(0.0) / 0.5).exp())

@@ -83,6 +83,9 @@ pub struct Setup {
     pub oversight_median: f64,
     /// Log standard deviation of the oversight need across tasks.
     pub oversight_dispersion: f64,
+    /// Firms' price taste in the provider choice, utility per log-dollar of the API price,
+    /// inverted at start from the leading lab's start markup (7.4).
+    pub price_taste: f64,
 }
 
 impl Setup {

@@ -79,6 +79,9 @@ pub struct RunStats {
     pub provider_payback_roi: Vec<(Option<u32>, f64)>,
     /// Mean monthly cost of free users.
     pub free_user_cost: f64,
+    /// The closed providers' AI accounts summed over the run, USD, in the order of
+    /// [`LAB_FLOWS`]; their cumulative cash flow changes by the revenues less the costs.
+    pub lab_flows: [f64; LAB_FLOWS.len()],
     /// Mean markup of closed providers over the last 24 months.
     pub closed_markup: f64,
     /// Mean final ROI of closed providers.
@@ -134,6 +137,20 @@ fn i64s<'a>(t: &'a Table, c: &str) -> &'a [i64] {
 }
 
 /// Computes the statistics of a finished run.
+/// The closed providers' AI accounts that make their cumulative cash flow (MODEL.md 7.9):
+/// (column of providers.parquet, what it is, +1 revenue / -1 cost).
+pub const LAB_FLOWS: [(&str, &str, f64); 9] = [
+    ("revenue_api_usd_month", "API", 1.0),
+    ("revenue_enterprise_usd_month", "enterprise", 1.0),
+    ("revenue_subscription_usd_month", "subscriptions", 1.0),
+    ("revenue_bundled_ai_usd_month", "bundled AI", 1.0),
+    ("capex_usd_month", "GPUs", -1.0),
+    ("building_spending_usd_month", "buildings", -1.0),
+    ("energy_cost_usd_month", "energy", -1.0),
+    ("staff_cost_usd_month", "staff", -1.0),
+    ("ai_tax_usd_month", "tax", -1.0),
+];
+
 pub fn run_stats(sim: &Simulation) -> RunStats {
     let tables = sim.tables();
     let (agg, tiers, prov, occ, firms, markets) = (tables[0], tables[1], tables[2], tables[4], tables[6], tables[7]);
@@ -157,8 +174,14 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
     let mut provider_payback_roi = Vec::new();
     let (mut closed_roi, mut roi, mut n_closed, mut n_all) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
     let (mut markup, mut n_markup) = (0.0f64, 0.0f64);
+    let mut lab_flows = [0.0; LAB_FLOWS.len()];
     for i in 0..prov.rows() {
         let closed = kinds[i] != "open_weight";
+        if closed {
+            for (j, (col, ..)) in LAB_FLOWS.iter().enumerate() {
+                lab_flows[j] += prov.f64s(col)[i];
+            }
+        }
         if closed && ticks[i] as usize >= n.saturating_sub(24) {
             markup += prov.f64s("markup")[i];
             n_markup += 1.0;
@@ -288,6 +311,7 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         provider_cf_3y: cf[35.min(n - 1)],
         provider_cf_end,
         provider_payback_roi,
+        lab_flows,
         free_user_cost: mean(agg.f64s("provider_free_user_cost_usd_month")),
         closed_markup: markup / n_markup.max(1.0),
         closed_roi: closed_roi / n_closed.max(1.0),
@@ -606,7 +630,13 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "both lower under parity",
         source: "ANCHORS mechanism 12 (commoditisation)",
         pass: mk_o < mk_b && roi_o < roi_b,
-        note: "",
+        note: "API markups are Bertrand-Nash logit markups that rise with a provider's choice share (MODEL.md 7.4). When \
+               the markup fails: an open-weight model as capable as the frontier is as big, so it costs as much per unit \
+               (7.2: inference FLOP per unit rise 0.5 OOM per OOM of compute-driven capability), and in firms' provider \
+               choice an OOM of capability is worth 2 (`capability_taste`) against 2.2 (price taste x 0.5 x ln 10) for the \
+               price of the bigger model: parity does not draw API clients away from the closed providers. Their loss runs \
+               through enterprise fees, which are the value of their lead over the next-best model (7.4); see the \
+               paragraphs under \"Who pays back\".",
     });
 
     let (r5, r3) = (m(b, &|s| s.roi), m("variant_gpu_life_3y", &|s| s.roi));
@@ -884,6 +914,59 @@ pub fn payback_markdown(results: &[(String, Vec<RunStats>)]) -> String {
                 quantile(cf, 0.9),
             ));
         }
+    }
+    s.push_str(&payback_paragraphs(results));
+    s
+}
+
+/// One paragraph per case on why the closed labs' cash flow differs from the baseline's:
+/// the change in their combined cumulative cash flow split exactly into the revenues and
+/// costs that make it ([`LAB_FLOWS`]), means over seeds; the largest term is named.
+pub fn payback_paragraphs(results: &[(String, Vec<RunStats>)]) -> String {
+    let mean_flows = |runs: &[RunStats]| -> [f64; LAB_FLOWS.len()] {
+        let k = runs.len().max(1) as f64;
+        std::array::from_fn(|j| runs.iter().map(|r| r.lab_flows[j]).sum::<f64>() / k / 1e9)
+    };
+    let Some((_, base)) = results.iter().find(|(n, _)| n == "baseline") else { return String::new() };
+    let b = mean_flows(base);
+    let net = |f: &[f64; LAB_FLOWS.len()]| LAB_FLOWS.iter().zip(f).map(|((.., sign), v)| sign * v).sum::<f64>();
+    let mut s = format!(
+        "\n### Why the labs' cash flow differs between cases\n\nThe closed providers' (AI-native labs' and platforms') \
+         combined cumulative cash flow changes by their AI revenue less GPUs, buildings, energy, staff and tax on AI \
+         profit (docs/MODEL.md 7.9). In the baseline, over the run: {}. For every other case, the difference from the \
+         baseline split into those terms (means over seeds, bn USD; a cost that rises enters with a minus sign):\n\n",
+        LAB_FLOWS
+            .iter()
+            .zip(&b)
+            .map(|((_, what, sign), v)| format!("{what} {:+.0}", sign * v))
+            .collect::<Vec<_>>()
+            .join(", ")
+            + &format!("; net {:+.0} bn USD", net(&b))
+    );
+    for (name, runs) in results.iter().filter(|(n, _)| n != "baseline") {
+        let f = mean_flows(runs);
+        let d: Vec<(&str, f64)> =
+            LAB_FLOWS.iter().zip(f.iter().zip(&b)).map(|((_, what, sign), (x, y))| (*what, sign * (x - y))).collect();
+        let total: f64 = d.iter().map(|x| x.1).sum();
+        let (top, top_v) = d.iter().fold(("", 0.0f64), |a, x| if x.1.abs() > a.1.abs() { (x.0, x.1) } else { a });
+        let revenue: f64 = d.iter().zip(LAB_FLOWS).filter(|(_, l)| l.2 > 0.0).map(|(x, _)| x.1).sum();
+        s.push_str(&format!(
+            "- **{name}**: {total:+.0} bn USD against the baseline; revenue {revenue:+.0} ({}), costs {:+.0} ({}). \
+             The largest term is {top} ({top_v:+.0}).\n",
+            d.iter()
+                .zip(LAB_FLOWS)
+                .filter(|(_, l)| l.2 > 0.0)
+                .map(|(x, _)| format!("{} {:+.0}", x.0, x.1))
+                .collect::<Vec<_>>()
+                .join(", "),
+            total - revenue,
+            d.iter()
+                .zip(LAB_FLOWS)
+                .filter(|(_, l)| l.2 < 0.0)
+                .map(|(x, _)| format!("{} {:+.0}", x.0, x.1))
+                .collect::<Vec<_>>()
+                .join(", "),
+        ));
     }
     s
 }

@@ -22,7 +22,7 @@ use crate::systems::{
 /// Assigns an occupation its tier from exposure and SOC major group (docs/MODEL.md 7.5).
 /// Growth of the installed AI fleets before the start, factor per year: the world's stock of
 /// AI accelerators (H100e) doubled each year 2022-25 (Epoch AI chip sales). The start's
-/// vintages follow it, and providers' training plans at start continue it (7.9).
+/// vintages follow it.
 pub const FLEET_GROWTH: f64 = 2.0;
 
 pub fn tier_of(exposure: f64, major: &str, cfg: &Config) -> u8 {
@@ -172,6 +172,7 @@ pub fn build_world(config: Config, run: u64) -> World {
         start_real_rate: 0.0,
         oversight_median: 0.0,
         oversight_dispersion: 1.0,
+        price_taste: 1.0,
         bank_capital_ratio: 0.0,
         config: config.clone(),
     };
@@ -330,7 +331,10 @@ pub fn build_world(config: Config, run: u64) -> World {
     // ---- Staff the AI stack needs at start (docs/MODEL.md 5.4) -----------------------
     // Initial API prices and fleet costs, for the firms' first provider choice and the staff.
     let mut providers_now = provider_components.clone();
-    crate::systems::datacenters::init_provider_costs(&mut providers_now, &datacenters, &tech, &setup);
+    crate::systems::datacenters::init_provider_costs(&mut providers_now, &datacenters, &setup);
+    setup.price_taste =
+        crate::systems::pricing::invert_price_taste(&providers_now.iter().collect::<Vec<_>>(), &tech, cfg);
+    crate::systems::pricing::price_start(&mut providers_now, setup.price_taste, &tech, cfg);
     let (chip_sales, energy_sales, fleet_costs) = initial_ai_stack_sales(cfg, &providers_now, &datacenters);
     let st = &cfg.staff;
     let mut staff_persons: Vec<(Employer, f64)> = fleet_costs
@@ -465,8 +469,15 @@ pub fn build_world(config: Config, run: u64) -> World {
         };
         let speed = (cfg.adoption.sector_sensitivity * plan.sectors[sector].lm_aiie).exp();
         let total_heads: u32 = heads[f].iter().sum();
-        let provider =
-            crate::systems::adoption::choose_provider(&providers_now, &tech, cfg, &draws, INIT_TICK, f as u64);
+        let provider = crate::systems::adoption::choose_provider(
+            &providers_now,
+            &tech,
+            cfg,
+            setup.price_taste,
+            &draws,
+            INIT_TICK,
+            f as u64,
+        );
         let ceiling: [f64; TIERS] = if f < nf {
             std::array::from_fn(|k| tech.tier_ceiling[provider][k].min(cfg.adoption.regulation_cap[k]))
         } else {
@@ -502,6 +513,7 @@ pub fn build_world(config: Config, run: u64) -> World {
             sales: 0,
             wage_bill: (bill[f] * 100.0).round() as i64,
             ai_bill: 0,
+            ai_price: 0.0,
             profit: 0,
             deposits: if f < nf { (bill[f] * 100.0 * cfg.firms.cash_buffer_months).round() as i64 } else { 0 },
             loans: 0,
@@ -573,8 +585,8 @@ pub fn build_world(config: Config, run: u64) -> World {
         let id = f.id as usize;
         let units: f64 = (0..TIERS).map(|k| f.ai_share[k] / (1.0 - f.ai_share[k]).max(1e-9) * eff[id][k]).sum();
         let p = &providers_now[f.provider as usize];
-        let price = if f.enterprise { p.enterprise_price } else { p.api_price } * (1.0 + cfg.government.compute_tax);
-        f.ai_bill = (units * price * 100.0).round() as i64;
+        f.ai_price = if f.enterprise { p.enterprise_price } else { p.api_price };
+        f.ai_bill = (units * f.ai_price * (1.0 + cfg.government.compute_tax) * 100.0).round() as i64;
     }
     // Output and capital at start, then each firm's tasks per unit of output: the human
     // effective labour it employs per unit, grossed up for the tasks AI already does.

@@ -4,19 +4,21 @@
 //! work. Then providers learn the load they must serve this month.
 
 use bevy_ecs::prelude::*;
-use mindmill_config::{Config, TIERS};
+use mindmill_config::{Config, ProviderKind, TIERS};
 
 use crate::components::{Firm, Provider, Role};
 use crate::equations::{bass_hazard, oversight_median, profitable_tasks};
 use crate::resources::{Calendar, Labour, Macro, Policy, Setup, Tally, Tech};
 use crate::rng::{Draws, Stream};
 
-/// Logit choice of a provider: utility = -price_taste ln(price) + capability_taste
-/// (capability - frontier) + Gumbel noise (McFadden 1974). `providers` are in index order.
+/// Logit choice of a provider: utility = -beta ln(price) + capability_taste
+/// (capability - frontier) + Gumbel noise (McFadden 1974), beta the price taste inverted at
+/// start (7.4). `providers` are in index order.
 pub fn choose_provider(
     providers: &[Provider],
     tech: &Tech,
     cfg: &Config,
+    beta: f64,
     draws: &Draws,
     tick: u32,
     firm: u64,
@@ -26,7 +28,7 @@ pub fn choose_provider(
         if p.api_price <= 0.0 || p.inference_capacity_flop <= 0.0 {
             continue;
         }
-        let u = -cfg.firms.price_taste * p.api_price.ln()
+        let u = -beta * p.api_price.ln()
             + cfg.firms.capability_taste * (p.capability - tech.frontier)
             + draws.gumbel(Stream::ProviderChoice, tick, firm, i as u32 + 1);
         if u > best.0 {
@@ -73,6 +75,51 @@ pub fn ai_targets(
     })
 }
 
+/// Fee per unit of AI work (USD, before compute tax) an enterprise client pays a closed
+/// provider on top of the unit price: Nash bargaining over the contract's surplus (Nash
+/// 1950; bilateral contracts as in Horn & Wolinsky 1988 and Grennan 2013). The surplus is
+/// what the firm saves a month with its provider's model at the unit price over what it
+/// would save with its best alternative at that one's posted API price, doing there only
+/// the tasks the alternative makes profitable; the provider takes `bargaining_power` of it,
+/// compute tax included, spread over the AI units the firm buys. Savings per task are the
+/// wage less compute and oversight (7.5), per unit of output.
+pub fn enterprise_fee(
+    f: &Firm,
+    provs: &[Provider],
+    wages: &[f64; TIERS],
+    tech: &Tech,
+    policy: &Policy,
+    setup: &Setup,
+) -> f64 {
+    let p = &provs[f.provider as usize];
+    let tax = 1.0 + policy.compute_tax;
+    let units = ai_units_per_output(f);
+    if units <= 0.0 {
+        return 0.0;
+    }
+    let saving = |q: &Provider, price: f64, only_profitable: bool| {
+        let targets = ai_targets(f, q, price, wages, tech, policy, setup);
+        let oversight_wage = (1.0 - f.ai_share[1]) * wages[1] + f.ai_share[1] * price;
+        let mut v = 0.0;
+        for (k, &(target, oversight)) in targets.iter().enumerate() {
+            let a = if only_profitable { f.ai_share[k].min(target) } else { f.ai_share[k] };
+            v += a * f.tasks_per_unit[k] * (wages[k] - price);
+            if k != 1 {
+                v -= a * f.tasks_per_unit[k] * oversight * oversight_wage;
+            }
+        }
+        v
+    };
+    let own = saving(p, p.enterprise_price * tax, false);
+    let alternative = provs
+        .iter()
+        .filter(|q| q.index != p.index && q.api_price > 0.0 && q.inference_capacity_flop > 0.0)
+        .map(|q| saving(q, q.api_price * tax, true))
+        .fold(0.0, f64::max);
+    let lambda = setup.config.providers[p.index as usize].bargaining_power;
+    lambda * (own - alternative).max(0.0) / (units * tax)
+}
+
 /// Updates each firm's provider, AI shares and oversight needs.
 #[allow(clippy::too_many_arguments)]
 pub fn adopt_ai(
@@ -97,7 +144,7 @@ pub fn adopt_ai(
         }
         let id = f.id as usize;
         if setup.draws.uniform(Stream::ProviderChoice, tick, id as u64, 0) < cfg.firms.provider_review_probability {
-            f.provider = choose_provider(&provs, &tech, cfg, &setup.draws, tick, id as u64) as u8;
+            f.provider = choose_provider(&provs, &tech, cfg, setup.price_taste, &setup.draws, tick, id as u64) as u8;
         }
         let heads: u32 = tally.headcount[id].iter().sum();
         // Before the first count (tick 0) the tally is empty: keep the contract set at start.
@@ -129,17 +176,29 @@ pub fn adopt_ai(
         }
         // Oversight tasks (managing, checking and integrating AI work) fall to tier B.
         f.oversight_per_unit = if has_b { oversight } else { 0.0 };
+        f.ai_price = if f.enterprise && p.kind != ProviderKind::OpenWeight {
+            p.enterprise_price + enterprise_fee(&f, &provs, &wages, &tech, &policy, &setup)
+        } else if f.enterprise {
+            p.enterprise_price
+        } else {
+            p.api_price
+        };
     });
 }
 
-/// AI work a firm plans to buy this month, units (worker-month equivalents).
-pub fn planned_ai_units(f: &Firm) -> f64 {
+/// AI work per unit of output at the firm's AI shares, units (its oversight tasks included).
+pub fn ai_units_per_output(f: &Firm) -> f64 {
     let mut u = 0.0;
     for k in 0..TIERS {
         let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
         u += f.ai_share[k] * tau;
     }
-    u * f.expected_demand
+    u
+}
+
+/// AI work a firm plans to buy this month, units (worker-month equivalents).
+pub fn planned_ai_units(f: &Firm) -> f64 {
+    ai_units_per_output(f) * f.expected_demand
 }
 
 /// People's shares of chat providers: a logit whose intercepts are the start shares and

@@ -6,7 +6,7 @@ use bevy_ecs::prelude::*;
 use mindmill_config::Config;
 
 use crate::components::{Datacenter, Provider};
-use crate::resources::{Calendar, Macro, Policy, SECONDS_PER_MONTH, Setup, Tech};
+use crate::resources::{Calendar, Macro, Policy, SECONDS_PER_MONTH, Setup};
 
 /// Electricity price of a site at `tick`, USD per kWh.
 pub fn site_price(dc: &Datacenter, cfg: &Config, policy_factor: f64, tick: u32) -> f64 {
@@ -103,7 +103,7 @@ pub fn update_datacenters(
 }
 
 /// Provider costs and prices before the first tick (for the firms' first provider choice).
-pub fn init_provider_costs(providers: &mut [Provider], sites: &[Datacenter], tech: &Tech, setup: &Setup) {
+pub fn init_provider_costs(providers: &mut [Provider], sites: &[Datacenter], setup: &Setup) {
     let cfg = &setup.config;
     let mut power = vec![0.0; providers.len()];
     for p in providers.iter_mut() {
@@ -121,6 +121,5 @@ pub fn init_provider_costs(providers: &mut [Provider], sites: &[Datacenter], tec
     for p in providers.iter_mut() {
         p.building_depreciation = p.buildings / (12.0 * cfg.capital.building_life_years);
         finish_costs(p, cfg, power[p.index as usize]);
-        crate::systems::pricing::price(p, tech, cfg);
     }
 }

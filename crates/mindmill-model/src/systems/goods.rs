@@ -178,8 +178,6 @@ pub fn produce(
     let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
     provs.sort_by_key(|p| p.index);
     let served: Vec<f64> = provs.iter().map(|p| p.served_share).collect();
-    let api: Vec<f64> = provs.iter().map(|p| p.api_price).collect();
-    let ent: Vec<f64> = provs.iter().map(|p| p.enterprise_price).collect();
     let sigma = cfg.firms.task_elasticity;
     let rho = (sigma - 1.0) / sigma;
     let kc = &cfg.capital;
@@ -237,8 +235,7 @@ pub fn produce(
             let y = if total_tau > 0.0 && acc > 0.0 { q * (acc / total_tau).powf(1.0 / rho) } else { 0.0 };
             let y = y.max(0.0);
             let units = per_unit_ai * y;
-            let price = if f.enterprise { ent[p] } else { api[p] };
-            let bill = (units * price * 100.0).round() as i64;
+            let bill = (units * f.ai_price * 100.0).round() as i64;
             let tax = (bill as f64 * policy.compute_tax).round() as i64;
             c[if f.enterprise { 16 + p } else { p }] += bill as i128;
             c[32] += tax as i128;
@@ -266,8 +263,9 @@ pub fn produce(
                 let normal =
                     if kappa > 0.0 && market != Market::CapitalGoods { (f.capital + dep_units) / kappa } else { 0.0 };
                 let capital_cost = if normal > 0.0 { f.depreciation as f64 / 100.0 / normal } else { 0.0 };
-                let unit_cost =
-                    wage_per_task * labour_per_unit + per_unit_ai * price * (1.0 + policy.compute_tax) + capital_cost;
+                let unit_cost = wage_per_task * labour_per_unit
+                    + per_unit_ai * f.ai_price * (1.0 + policy.compute_tax)
+                    + capital_cost;
                 let pressure = macro_.excess_demand[market as usize];
                 let target = (1.0 + f.markup) * unit_cost * (1.0 + cfg.firms.demand_pressure * pressure);
                 f.price = 0.5 * f.price + 0.5 * target;

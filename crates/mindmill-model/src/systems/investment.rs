@@ -8,15 +8,30 @@ use bevy_ecs::prelude::*;
 
 use crate::accounts::{Flow, Ledger, Sector};
 use crate::components::{Datacenter, Provider, Vintage};
-use mindmill_config::ProviderKind;
+use mindmill_config::{Config, ProviderKind};
 
 use crate::equations::{bass_hazard, dcf_value};
-use crate::init::FLEET_GROWTH;
 use crate::resources::{
     Calendar, Finance, HOURS_PER_MONTH, Index, Institutions, Macro, Policy, SECONDS_PER_MONTH, Setup, Tech,
 };
 use crate::rng::Stream;
 use crate::systems::datacenters::site_price;
+
+/// Training spending per dollar of expected AI revenue that maximises profit (Dorfman &
+/// Steiner 1954): the elasticity of demand with respect to training over the price
+/// elasticity. Under logit demand with utility gamma per OOM of capability and beta per
+/// log-dollar, and epsilon OOM of capability per OOM of training compute, the first is
+/// gamma (1 - s) epsilon / ln 10 and the second beta (1 - s), so the share cancels:
+/// nu = gamma epsilon / (beta ln 10). Open-weight hosts take their capability from the
+/// published frontier, not from their own training, so theirs is 0.
+pub fn training_intensity(kind: ProviderKind, beta: f64, cfg: &Config) -> f64 {
+    match kind {
+        ProviderKind::OpenWeight => 0.0,
+        _ => {
+            cfg.firms.capability_taste * cfg.technology.capability_compute_elasticity / (beta * std::f64::consts::LN_10)
+        }
+    }
+}
 
 /// Share of full IT power a GPU draws when idle.
 const IDLE_POWER: f64 = 0.3;
@@ -169,13 +184,9 @@ pub fn invest_in_datacenters(
             fin.policy_rate + inv.equity_premium,
         );
         // Training (K+S R&D: spending in proportion to expected sales, Dosi, Fagiolo &
-        // Roventini 2010): the intensity is the provider's own at start, when it plans to
-        // keep its training compute growing as the fleets grew before (FLEET_GROWTH a year);
+        // Roventini 2010) at the profit-maximising intensity (Dorfman & Steiner 1954, 7.9);
         // the compute it buys is the spending at the fleet's full cost per FLOP.
-        if p.training_intensity <= 0.0 && expected_revenue > 0.0 && p.cost_per_flop > 0.0 {
-            let plan = p.training_initial * FLEET_GROWTH.powf(horizon / 12.0);
-            p.training_intensity = plan * p.cost_per_flop / expected_revenue;
-        }
+        p.training_intensity = training_intensity(p.kind, setup.price_taste, cfg);
         p.training_target_flop = if p.cost_per_flop > 0.0 {
             p.training_intensity * expected_revenue / p.cost_per_flop
         } else {

@@ -324,7 +324,10 @@ pub fn record_tick(
         pt.f64("training_cost_usd_month", fleet_cost * train_share);
         pt.f64("inference_cost_usd_month", fleet_cost * (1.0 - train_share));
         pt.f64("capex_usd_month", p.capex as f64 * USD);
+        pt.f64("building_spending_usd_month", p.building_spending as f64 * USD);
+        pt.f64("staff_cost_usd_month", p.staff_cost as f64 * USD);
         pt.f64("tax_usd_month", p.tax as f64 * USD);
+        pt.f64("ai_tax_usd_month", p.ai_tax as f64 * USD);
         pt.f64("capital_raised_usd_month", p.capital_raised as f64 * USD);
         pt.f64("deposits_usd", p.deposits as f64 * USD);
         pt.f64("loans_usd", p.loans as f64 * USD);
@@ -401,6 +404,7 @@ pub fn record_tick(
         ft.f64("sales_usd_month", f.sales as f64 * USD);
         ft.f64("wage_bill_usd_month", f.wage_bill as f64 * USD);
         ft.f64("ai_bill_usd_month", f.ai_bill as f64 * USD);
+        ft.f64("ai_price_usd_per_unit", f.ai_price);
         ft.f64("deposits_usd", f.deposits as f64 * USD);
         ft.f64("loans_usd", f.loans as f64 * USD);
         ft.f64("loan_rate", f.loan_rate);
