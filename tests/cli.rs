@@ -509,24 +509,41 @@ fn bench_lists_make_a_table_of_sizes_and_threads() {
 
 #[test]
 fn a_model_panic_is_an_error_not_a_crash() {
-    // A config `check` accepts but the model cannot run (issue 19: no tier C occupations).
+    // A bug in the model, injected by the test hook in main.rs, stops the run cleanly.
     let dir = scratch("panic-run");
-    let cfg = dir.join("no_c.toml");
-    std::fs::write(&cfg, "[population]\nc_major_groups = []\n").unwrap();
     let out = dir.join("run");
     let o = bin()
-        .args(["run"])
-        .arg(&cfg)
-        .args(["--workers", "2000", "--years", "1", "--quiet", "--out"])
+        .env("MINDMILL_FAULT", "run-month-3")
+        .args(["run", "--workers", "2000", "--years", "1", "--quiet", "--out"])
         .arg(&out)
         .output()
         .unwrap();
     assert_eq!(o.status.code(), Some(2));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.contains("panicked") && err.contains("bug in mindmill") && err.contains("nothing was written"),
+        err.contains("panicked in month 3") && err.contains("bug in mindmill") && err.contains("nothing was written"),
         "{err}"
     );
     assert!(!out.exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_config_without_tier_c_occupations_runs() {
+    // Issue 19: with no SOC major group in tier C, nobody can retrain into C; workers who
+    // retrain go to B instead, and the run completes.
+    let dir = scratch("no-c-run");
+    let cfg = dir.join("no_c.toml");
+    std::fs::write(&cfg, "[population]\nc_major_groups = []\n").unwrap();
+    let out = dir.join("run");
+    let o = bin()
+        .args(["run"])
+        .arg(&cfg)
+        .args(["--workers", "2000", "--years", "2", "--quiet", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(out.join("tiers.parquet").exists());
     std::fs::remove_dir_all(&dir).unwrap();
 }

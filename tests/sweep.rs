@@ -197,19 +197,17 @@ fn slurm_script_and_bad_sweep_files() {
 
 #[test]
 fn a_panicking_run_stops_the_sweep_with_its_name_and_values() {
-    // A config `check` accepts but the model cannot run (issue 19: no tier C occupations
-    // panics in the labour market). The sweep must stop with an error naming the run and its
-    // parameter values, not die unnamed.
+    // A bug in the model (injected by the test hook, mindmill_sweep::injected_fault) must stop
+    // the sweep with an error naming the run and its parameter values, not die unnamed.
     let dir = scratch("panic");
-    std::fs::write(dir.join("base.toml"), "[population]\nc_major_groups = []\n").unwrap();
     let spec = dir.join("s.toml");
     std::fs::write(
         &spec,
-        "base = \"base.toml\"\ndesign = \"lhs\"\nsamples = 2\nseeds = [1]\nworkers = 2000\nyears = 1\n\
+        "design = \"lhs\"\nsamples = 2\nseeds = [1]\nworkers = 2000\nyears = 1\n\
          outcomes = [\"labour_share_end\"]\n[[parameters]]\npath = \"technology.training_efficiency_growth\"\nmin = 1.5\nmax = 4.0\n",
     )
     .unwrap();
-    let o = sweep(&spec, &dir.join("out"), &["--threads", "1"], &[]);
+    let o = sweep(&spec, &dir.join("out"), &["--threads", "1"], &[("MINDMILL_FAULT", "sweep-run-0")]);
     assert!(!o.status.success());
     assert_ne!(o.status.code(), Some(101), "a panic reached the user");
     let err = String::from_utf8_lossy(&o.stderr);

@@ -300,6 +300,12 @@ pub struct AdoptionConfig {
     /// Capability OOMs above the 2025 frontier over which the oversight a unit of AI work
     /// needs falls by a factor e (more capable models need less checking). Default 2.
     pub oversight_decay_oom: f64,
+    /// Elasticity of the oversight a task done by AI needs with respect to the inference
+    /// compute spent on it (more reasoning and more samples leave less to check and fix):
+    /// firms buy compute per task up to where its price equals the oversight it saves; 0
+    /// keeps one unit of AI work per task. Default 0.12 (Brown et al. 2024, SWE-bench Lite:
+    /// unsolved issues 84% with one sample, 44% with 250).
+    pub compute_oversight_elasticity: f64,
     /// Monthly share of the gap closed when a firm's AI share is above what is profitable
     /// (tasks move back to people). Default 0.05.
     pub reversal_rate: f64,

@@ -195,6 +195,7 @@ pub(crate) fn check(c: &Config) -> Check {
     range("adoption.profitable_share_start", a.profitable_share_start, 0.001, 0.999)?;
     range("adoption.cost_saving_start", a.cost_saving_start, 0.001, 0.95)?;
     positive("adoption.oversight_decay_oom", a.oversight_decay_oom)?;
+    range("adoption.compute_oversight_elasticity", a.compute_oversight_elasticity, 0.0, 1.0)?;
     unit("adoption.reversal_rate", a.reversal_rate)?;
     for (i, v) in a.regulation_cap.iter().enumerate() {
         unit(&format!("adoption.regulation_cap[{i}] (tier {})", TIER_NAMES[i]), *v)?;

@@ -190,6 +190,9 @@ pub struct Firm {
     pub sales: i64,
     /// Gross wages paid this month, cents.
     pub wage_bill: i64,
+    /// Mean units of AI work (inference compute) per task it gives to AI, by tier: 1 at the
+    /// least, more where compute is cheap next to the oversight it saves (7.5).
+    pub compute_per_task: [f64; TIERS],
     /// AI bill this month incl. compute tax, cents.
     pub ai_bill: i64,
     /// Price it pays its provider this month, USD per unit of AI work before compute tax:
@@ -328,6 +331,9 @@ pub struct Provider {
     pub inference_capacity_flop: f64,
     /// Share of inference demand served.
     pub served_share: f64,
+    /// Scarcity premium on its prices, the factor over the Nash price: raised while demand
+    /// exceeds capacity and lowered while capacity is spare (7.4).
+    pub scarcity: f64,
     /// Peak FLOP/s in service.
     pub peak_flops: f64,
     /// GPUs in service.

@@ -151,27 +151,72 @@ pub fn normal_cdf(x: f64) -> f64 {
     if x >= 0.0 { 1.0 - 0.5 * erfc } else { 0.5 * erfc }
 }
 
-/// Tasks that are profitable to give to AI, and what they cost (Acemoglu & Restrepo 2018:
-/// a task moves to AI when its effective AI cost is below the wage). Doing a unit of task
-/// with AI costs the compute `price` plus `omega` units of human oversight and
-/// integration at `oversight_wage`; `omega` is log-normal across tasks with median
-/// `omega_median` and log sd `dispersion`. Returns (share of technically automatable
-/// tasks that are profitable at `wage`, mean `omega` of those tasks).
+/// What the tasks profitable to give to AI need, per task: the share of technically
+/// automatable tasks that are profitable, their mean oversight (worker-months) and their
+/// mean compute (units of AI work; 1 at the least).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct TaskCosts {
+    pub share: f64,
+    pub oversight: f64,
+    pub compute: f64,
+}
+
+/// Partial moment of a log-normal with median `m` and log sd `s`: E[w^a; w < c].
 #[inline]
-pub fn profitable_tasks(wage: f64, price: f64, oversight_wage: f64, omega_median: f64, dispersion: f64) -> (f64, f64) {
-    if wage <= price || oversight_wage <= 0.0 || omega_median <= 0.0 {
-        return (if wage > price && omega_median <= 0.0 { 1.0 } else { 0.0 }, 0.0);
+fn lognormal_partial(a: f64, m: f64, s: f64, c: f64) -> f64 {
+    if c <= 0.0 {
+        return 0.0;
     }
-    let threshold = (wage - price) / oversight_wage;
-    let z = (threshold / omega_median).ln() / dispersion;
-    let share = normal_cdf(z);
-    // E[omega | omega < threshold] for a log-normal.
-    let mean = if share > 1e-12 {
-        omega_median * (0.5 * dispersion * dispersion).exp() * normal_cdf(z - dispersion) / share
+    if c.is_infinite() {
+        return m.powf(a) * (0.5 * a * a * s * s).exp();
+    }
+    m.powf(a) * (0.5 * a * a * s * s).exp() * normal_cdf((c / m).ln() / s - a * s)
+}
+
+/// Tasks that are profitable to give to AI, and what they cost (Acemoglu & Restrepo 2018:
+/// a task moves to AI when its effective AI cost is below the wage). Doing a task with AI
+/// takes x >= 1 units of AI work at `price` each and omega x^(-theta) units of human
+/// oversight and integration at `oversight_wage`: more inference compute per task (more
+/// reasoning, more samples) leaves less for people to check and fix, with elasticity
+/// `theta` (Brown et al. 2024; theta = 0: one unit per task, as before). The firm buys the
+/// cost-minimising x* = max(1, (theta omega w_O / price)^(1/(1+theta))). `omega` is
+/// log-normal across tasks with median `omega_median` and log sd `dispersion`.
+pub fn profitable_tasks(
+    wage: f64,
+    price: f64,
+    oversight_wage: f64,
+    omega_median: f64,
+    dispersion: f64,
+    theta: f64,
+) -> TaskCosts {
+    let none = TaskCosts { share: 0.0, oversight: 0.0, compute: 1.0 };
+    if wage <= price || oversight_wage <= 0.0 || omega_median <= 0.0 {
+        return if wage > price && omega_median <= 0.0 { TaskCosts { share: 1.0, ..none } } else { none };
+    }
+    // Above omega_1 the firm buys more than one unit of compute per task.
+    let omega_1 = if theta > 0.0 { price / (theta * oversight_wage) } else { f64::INFINITY };
+    let linear = (wage - price) / oversight_wage;
+    let threshold = if linear <= omega_1 {
+        linear
     } else {
-        threshold
+        (wage * theta / (1.0 + theta)).powf(1.0 + theta) / (price.powf(theta) * theta * oversight_wage)
     };
-    (share, mean.min(threshold))
+    let (m, s) = (omega_median, dispersion);
+    let share = normal_cdf((threshold / m).ln() / s);
+    if share <= 1e-12 {
+        return TaskCosts { share, oversight: threshold, compute: 1.0 };
+    }
+    let c1 = omega_1.min(threshold);
+    let (base_share, base_omega) = (lognormal_partial(0.0, m, s, c1), lognormal_partial(1.0, m, s, c1));
+    let (mut oversight, mut compute) = (base_omega, base_share);
+    if threshold > c1 {
+        let a = 1.0 / (1.0 + theta);
+        let tail = lognormal_partial(a, m, s, threshold) - lognormal_partial(a, m, s, c1);
+        let k = theta * oversight_wage / price;
+        compute += k.powf(a) * tail;
+        oversight += k.powf(-theta * a) * tail;
+    }
+    TaskCosts { share, oversight: (oversight / share).min(threshold), compute: (compute / share).max(1.0) }
 }
 
 /// Median oversight need at capability `k` (log10 FLOP): the start's median falls by a
@@ -193,14 +238,15 @@ pub fn calibrate_oversight(
     oversight_wage: f64,
     profitable: f64,
     saving: f64,
+    theta: f64,
 ) -> (f64, f64) {
     let total: f64 = groups.iter().map(|g| g.0).sum();
     let stats = |median: f64, s: f64| {
         let (mut share, mut cost) = (0.0, 0.0);
         for &(v, w) in groups {
-            let (pi, m) = profitable_tasks(w, price, oversight_wage, median, s);
-            share += v * pi;
-            cost += v * pi * (price + oversight_wage * m) / w;
+            let t = profitable_tasks(w, price, oversight_wage, median, s, theta);
+            share += v * t.share;
+            cost += v * t.share * (price * t.compute + oversight_wage * t.oversight) / w;
         }
         (share / total, if share > 0.0 { 1.0 - cost / share } else { 0.0 })
     };
@@ -318,26 +364,57 @@ mod tests {
 
     #[test]
     fn cheaper_ai_makes_more_tasks_profitable() {
-        let (a, ma) = profitable_tasks(5000.0, 500.0, 4000.0, 1.5, 0.6);
-        let (b, mb) = profitable_tasks(5000.0, 50.0, 4000.0, 1.5, 0.6);
-        assert!(b > a && a > 0.0 && mb >= ma);
-        assert_eq!(profitable_tasks(400.0, 500.0, 4000.0, 1.5, 0.6).0, 0.0);
+        let t = |w: f64, p: f64, theta: f64| profitable_tasks(w, p, 4000.0, 1.5, 0.6, theta);
+        let (a, b) = (t(5000.0, 500.0, 0.0), t(5000.0, 50.0, 0.0));
+        assert!(b.share > a.share && a.share > 0.0 && b.oversight >= a.oversight);
+        assert_eq!((a.compute, b.compute), (1.0, 1.0), "without the compute margin, one unit per task");
+        assert_eq!(t(400.0, 500.0, 0.0).share, 0.0);
         // Higher wages make more tasks worth automating: labour demand responds to wages.
-        assert!(profitable_tasks(8000.0, 500.0, 4000.0, 1.5, 0.6).0 > a);
+        assert!(t(8000.0, 500.0, 0.0).share > a.share);
+    }
+
+    #[test]
+    fn cheaper_compute_buys_more_compute_per_task_and_less_oversight() {
+        // With theta > 0 a firm buys compute per task until its price equals the oversight it
+        // saves (Brown et al. 2024): compute per task rises and oversight falls as the price
+        // falls, and spending per task falls far less than the price.
+        let t = |p: f64| profitable_tasks(5000.0, p, 4000.0, 1.5, 0.6, 0.12);
+        let (dear, cheap) = (t(2000.0), t(2.0));
+        assert!(cheap.compute > 100.0 * dear.compute, "compute per task {} -> {}", dear.compute, cheap.compute);
+        // For the same tasks (all alike: a tiny dispersion) cheaper compute leaves less oversight.
+        let alike = |p: f64| profitable_tasks(5000.0, p, 4000.0, 0.5, 0.01, 0.12);
+        assert!(alike(2.0).oversight < 0.6 * alike(2000.0).oversight);
+        let spend = |p: f64, c: &TaskCosts| p * c.compute;
+        assert!(
+            spend(2.0, &cheap) > 0.1 * spend(2000.0, &dear),
+            "spending per task falls less than 10x for a 1000x price fall"
+        );
+        // At a price so high that no task needs more than one unit, theta changes nothing.
+        let (plain, with) = (
+            profitable_tasks(5000.0, 3000.0, 4000.0, 1.5, 0.6, 0.0),
+            profitable_tasks(5000.0, 3000.0, 4000.0, 1.5, 0.6, 0.12),
+        );
+        assert!((plain.share - with.share).abs() < 1e-12 && (plain.oversight - with.oversight).abs() < 1e-12);
+        // The share is continuous where buying more than one unit starts to pay (p = w theta/(1+theta)).
+        let below = profitable_tasks(5000.0, 535.0, 4000.0, 1.5, 0.6, 0.12).share;
+        let above = profitable_tasks(5000.0, 536.5, 4000.0, 1.5, 0.6, 0.12).share;
+        assert!((below - above).abs() < 1e-3);
     }
 
     #[test]
     fn oversight_calibration_hits_both_targets() {
         let groups = [(0.6, 4900.0), (0.3, 7000.0), (0.1, 3000.0)];
-        let (m, s) = calibrate_oversight(&groups, 500.0, 4300.0, 0.23, 0.27);
-        let (mut share, mut cost, total) = (0.0, 0.0, 1.0);
-        for (v, w) in groups {
-            let (pi, mean) = profitable_tasks(w, 500.0, 4300.0, m, s);
-            share += v * pi;
-            cost += v * pi * (500.0 + 4300.0 * mean) / w;
+        for theta in [0.0, 0.12] {
+            let (m, s) = calibrate_oversight(&groups, 500.0, 4300.0, 0.23, 0.27, theta);
+            let (mut share, mut cost, total) = (0.0, 0.0, 1.0);
+            for (v, w) in groups {
+                let t = profitable_tasks(w, 500.0, 4300.0, m, s, theta);
+                share += v * t.share;
+                cost += v * t.share * (500.0 * t.compute + 4300.0 * t.oversight) / w;
+            }
+            assert!((share / total - 0.23).abs() < 1e-6, "share {share}");
+            assert!((1.0 - cost / share - 0.27).abs() < 1e-6, "saving {}", 1.0 - cost / share);
         }
-        assert!((share / total - 0.23).abs() < 1e-6, "share {share}");
-        assert!((1.0 - cost / share - 0.27).abs() < 1e-6, "saving {}", 1.0 - cost / share);
     }
 
     #[test]

@@ -222,6 +222,8 @@ pub struct Labour {
     pub profitable_share: [f64; TIERS],
     /// Mean oversight need of those tasks, worker-months per AI worker-month, by tier.
     pub oversight_mean: [f64; TIERS],
+    /// Mean units of AI work (compute) per AI task of those tasks.
+    pub compute_mean: [f64; TIERS],
 }
 
 /// Macro aggregates carried between ticks.

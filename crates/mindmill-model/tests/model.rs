@@ -483,3 +483,21 @@ fn providers_train_only_where_training_raises_capability() {
         assert_eq!(t > 0.0, !open, "provider {}: training target {t}", i % kinds.len());
     }
 }
+
+#[test]
+fn cheaper_compute_raises_the_compute_firms_buy_per_task() {
+    // The intensity of use (MODEL.md 7.5): as compute gets cheaper, firms spend more of it on
+    // each task to save oversight, so the AI work they buy grows faster than the tasks they
+    // give to AI and their AI spending holds up against the fall of its price; with the
+    // margin switched off (theta = 0) each task takes one unit.
+    let base = small(3000, 4);
+    let mut flat = base.clone();
+    flat.adoption.compute_oversight_elasticity = 0.0;
+    let (b, f) = (run(base), run(flat));
+    let last = b.rows() - 1;
+    let (ub, uf) = (b.f64s("ai_units_firms")[last], f.f64s("ai_units_firms")[last]);
+    assert!(ub > 2.0 * uf, "AI units bought: {uf} with one unit per task, {ub} with the intensity margin");
+    let spend = |t: &Table| t.f64s("ai_spending_firms_usd_month").iter().sum::<f64>();
+    assert!(spend(&b) > spend(&f), "AI spending {} vs {}", spend(&f), spend(&b));
+    assert_eq!(b.f64s("ai_units_firms")[0], f.f64s("ai_units_firms")[0], "the start's prices make one unit per task");
+}

@@ -512,6 +512,16 @@ pub fn is_done(out: &Path, plan: &Plan) -> bool {
     })
 }
 
+/// Test hook for the crash paths (tests/cli.rs, tests/sweep.rs): `MINDMILL_FAULT=SITE` makes
+/// the code at `site` panic as a bug in the model would (`run-month-N`: month N of `mindmill
+/// run`; `sweep-run-N`: run N of a sweep), so the tests can check that work stops cleanly
+/// with a clear message. Unset, it does nothing.
+pub fn injected_fault(site: &str) {
+    if std::env::var("MINDMILL_FAULT").is_ok_and(|v| v == site) {
+        panic!("injected fault: MINDMILL_FAULT={site}");
+    }
+}
+
 /// Executes one run and writes its folder (time series, summary, then the marker). The
 /// files are written in a staging folder private to this process and renamed into place,
 /// so two processes that run the same run (a resubmitted array task beside a slow one)
@@ -521,6 +531,7 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
     // A panic inside the model (a bug) must not take the whole sweep down unnamed: it
     // becomes this run's error, naming its parameter values so it can be rerun alone.
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        injected_fault(&format!("sweep-run-{}", plan.run));
         let mut sim = Simulation::new(plan.config.clone(), 0);
         sim.run(|_| {}).map(|()| sim)
     }));

@@ -634,9 +634,10 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
                the markup fails: an open-weight model as capable as the frontier is as big, so it costs as much per unit \
                (7.2: inference FLOP per unit rise 0.5 OOM per OOM of compute-driven capability), and in firms' provider \
                choice an OOM of capability is worth 2 (`capability_taste`) against 2.2 (price taste x 0.5 x ln 10) for the \
-               price of the bigger model: parity does not draw API clients away from the closed providers. Their loss runs \
-               through enterprise fees, which are the value of their lead over the next-best model (7.4); see the \
-               paragraphs under \"Who pays back\".",
+               price of the bigger model: parity does not draw API clients away from the closed providers. \
+               It costs them enterprise fees (the value of their lead over the next-best model, 7.4), but their \
+               training and capacity follow their expected revenue (7.9), so their ROI moves with whichever falls \
+               more: see the paragraphs under \"Who pays back\".",
     });
 
     let (r5, r3) = (m(b, &|s| s.roi), m("variant_gpu_life_3y", &|s| s.roi));

@@ -974,7 +974,10 @@ fn run(args: RunArgs) -> Result<ExitCode> {
             );
             return Ok(ExitCode::from(INTERRUPTED));
         }
-        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| sim.step())) {
+        match std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            mindmill_sweep::injected_fault(&format!("run-month-{}", sim.tick() + 1));
+            sim.step()
+        })) {
             Ok(Ok(())) => {}
             Ok(Err(e)) => {
                 bar.finish_and_clear();

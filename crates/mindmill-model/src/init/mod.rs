@@ -283,6 +283,7 @@ pub fn build_world(config: Config, run: u64) -> World {
             inference_demand_flop: 0.0,
             inference_capacity_flop: 0.0,
             served_share: 1.0,
+            scarcity: 1.0,
             peak_flops: peak,
             gpus: pc.initial_fleet_h100e,
             revenue_subscription: 0,
@@ -477,6 +478,7 @@ pub fn build_world(config: Config, run: u64) -> World {
             &draws,
             INIT_TICK,
             f as u64,
+            |_| true,
         );
         let ceiling: [f64; TIERS] = if f < nf {
             std::array::from_fn(|k| tech.tier_ceiling[provider][k].min(cfg.adoption.regulation_cap[k]))
@@ -500,6 +502,7 @@ pub fn build_world(config: Config, run: u64) -> World {
             ai_share: std::array::from_fn(|k| phi0 * ceiling[k]),
             ceiling,
             oversight_per_unit: 0.0,
+            compute_per_task: [1.0; TIERS],
             desired: std::array::from_fn(|k| heads[f][k] as f64),
             vacancies: [0; TIERS],
             layoff_rate: [0.0; TIERS],
@@ -568,22 +571,27 @@ pub fn build_world(config: Config, run: u64) -> World {
         oversight_wage,
         a.profitable_share_start,
         a.cost_saving_start,
+        a.compute_oversight_elasticity,
     );
-    let oversight_mean: [f64; TIERS] = std::array::from_fn(|k| {
+    let start_tasks: [crate::equations::TaskCosts; TIERS] = std::array::from_fn(|k| {
         crate::equations::profitable_tasks(
             start_wage[k],
             start_price,
             oversight_wage,
             setup.oversight_median,
             setup.oversight_dispersion,
+            a.compute_oversight_elasticity,
         )
-        .1
     });
+    let oversight_mean: [f64; TIERS] = std::array::from_fn(|k| start_tasks[k].oversight);
     // The AI work each firm buys in the first month: for tier k, phi_k / (1 - phi_k) of the
     // effective labour it employs there (independent of output), at its provider's price.
     for f in firms.iter_mut().take(nf) {
         let id = f.id as usize;
-        let units: f64 = (0..TIERS).map(|k| f.ai_share[k] / (1.0 - f.ai_share[k]).max(1e-9) * eff[id][k]).sum();
+        f.compute_per_task = std::array::from_fn(|k| start_tasks[k].compute);
+        let units: f64 = (0..TIERS)
+            .map(|k| f.ai_share[k] / (1.0 - f.ai_share[k]).max(1e-9) * eff[id][k] * f.compute_per_task[k])
+            .sum();
         let p = &providers_now[f.provider as usize];
         f.ai_price = if f.enterprise { p.enterprise_price } else { p.api_price };
         f.ai_bill = (units * f.ai_price * (1.0 + cfg.government.compute_tax) * 100.0).round() as i64;
@@ -666,15 +674,10 @@ pub fn build_world(config: Config, run: u64) -> World {
     };
     labour.unemployment_rate = [cfg.population.initial_unemployment; TIERS];
     for k in 0..TIERS {
-        let (pi, mean) = crate::equations::profitable_tasks(
-            start_wage[k],
-            start_price,
-            oversight_wage,
-            setup.oversight_median,
-            setup.oversight_dispersion,
-        );
+        let (pi, mean) = (start_tasks[k].share, start_tasks[k].oversight);
         labour.profitable_share[k] = pi;
         labour.oversight_mean[k] = mean;
+        labour.compute_mean[k] = start_tasks[k].compute;
         // Firms start with `phi0` of their technically automatable tasks on AI.
         labour.adoption_ratio[k] = if pi > 0.0 { (phi0 / pi).min(1.0) } else { 1.0 };
     }

@@ -7,13 +7,15 @@ use bevy_ecs::prelude::*;
 use mindmill_config::{Config, ProviderKind, TIERS};
 
 use crate::components::{Firm, Provider, Role};
-use crate::equations::{bass_hazard, oversight_median, profitable_tasks};
+use crate::equations::{TaskCosts, bass_hazard, oversight_median, profitable_tasks};
 use crate::resources::{Calendar, Labour, Macro, Policy, Setup, Tally, Tech};
 use crate::rng::{Draws, Stream};
 
 /// Logit choice of a provider: utility = -beta ln(price) + capability_taste
 /// (capability - frontier) + Gumbel noise (McFadden 1974), beta the price taste inverted at
-/// start (7.4). `providers` are in index order.
+/// start (7.4), among the providers for which `can_serve` holds. `providers` are in index
+/// order; if none can serve, the first is returned.
+#[allow(clippy::too_many_arguments)]
 pub fn choose_provider(
     providers: &[Provider],
     tech: &Tech,
@@ -22,10 +24,11 @@ pub fn choose_provider(
     draws: &Draws,
     tick: u32,
     firm: u64,
+    can_serve: impl Fn(usize) -> bool,
 ) -> usize {
     let mut best = (f64::MIN, 0usize);
     for (i, p) in providers.iter().enumerate() {
-        if p.api_price <= 0.0 || p.inference_capacity_flop <= 0.0 {
+        if p.api_price <= 0.0 || p.inference_capacity_flop <= 0.0 || !can_serve(i) {
             continue;
         }
         let u = -beta * p.api_price.ln()
@@ -51,7 +54,7 @@ pub fn firm_wages(f: &Firm, tally: &Tally, labour: &Labour, weight: f64) -> [f64
 /// What firm `f` would give to AI with provider `p` at `unit_price` (USD per unit, compute
 /// tax included): per tier, the target AI share (the technical ceiling under regulation times
 /// the share of those tasks whose compute plus oversight cost less than the wage; Acemoglu &
-/// Restrepo 2018) and the mean oversight per AI task of those tasks. Oversight is tier B work,
+/// Restrepo 2018) and the mean oversight and compute per AI task of those tasks. Oversight is tier B work,
 /// done by B staff at their wage or by AI at the compute price for the share of B's tasks AI
 /// already does (AI checking AI).
 pub fn ai_targets(
@@ -62,16 +65,22 @@ pub fn ai_targets(
     tech: &Tech,
     policy: &Policy,
     setup: &Setup,
-) -> [(f64, f64); TIERS] {
+) -> [(f64, TaskCosts); TIERS] {
     let a = &setup.config.adoption;
     let k0 = setup.config.technology.frontier_capability_oom;
     let oversight_wage = (1.0 - f.ai_share[1]) * wages[1] + f.ai_share[1] * unit_price;
     let omega = oversight_median(setup.oversight_median, p.capability, k0, a.oversight_decay_oom);
     std::array::from_fn(|k| {
         let technical = tech.tier_ceiling[p.index as usize][k].min(policy.regulation_cap[k]);
-        let (profitable, mean_oversight) =
-            profitable_tasks(wages[k], unit_price, oversight_wage, omega, setup.oversight_dispersion);
-        (technical * profitable, mean_oversight)
+        let t = profitable_tasks(
+            wages[k],
+            unit_price,
+            oversight_wage,
+            omega,
+            setup.oversight_dispersion,
+            a.compute_oversight_elasticity,
+        );
+        (technical * t.share, t)
     })
 }
 
@@ -101,11 +110,11 @@ pub fn enterprise_fee(
         let targets = ai_targets(f, q, price, wages, tech, policy, setup);
         let oversight_wage = (1.0 - f.ai_share[1]) * wages[1] + f.ai_share[1] * price;
         let mut v = 0.0;
-        for (k, &(target, oversight)) in targets.iter().enumerate() {
+        for (k, &(target, t)) in targets.iter().enumerate() {
             let a = if only_profitable { f.ai_share[k].min(target) } else { f.ai_share[k] };
-            v += a * f.tasks_per_unit[k] * (wages[k] - price);
+            v += a * f.tasks_per_unit[k] * (wages[k] - price * t.compute);
             if k != 1 {
-                v -= a * f.tasks_per_unit[k] * oversight * oversight_wage;
+                v -= a * f.tasks_per_unit[k] * t.oversight * oversight_wage;
             }
         }
         v
@@ -138,13 +147,22 @@ pub fn adopt_ai(
     provs.sort_by_key(|p| p.index);
     let weight = setup.weight as f64;
     let tick = cal.tick;
+    // Last month's spare inference capacity of each provider, FLOP/month.
+    let spare: Vec<f64> =
+        provs.iter().map(|p| (p.inference_capacity_flop - p.inference_demand_flop).max(0.0)).collect();
     firms.par_iter_mut().for_each(|mut f| {
         if !matches!(f.role, Role::Goods(_)) {
             return;
         }
         let id = f.id as usize;
         if setup.draws.uniform(Stream::ProviderChoice, tick, id as u64, 0) < cfg.firms.provider_review_probability {
-            f.provider = choose_provider(&provs, &tech, cfg, setup.price_taste, &setup.draws, tick, id as u64) as u8;
+            // A firm moves only to a provider with the spare capacity to serve its AI work
+            // (a capacity commitment, as in cloud contracts); it can always stay.
+            let load = planned_ai_units(&f);
+            let current = f.provider as usize;
+            let fits = |i: usize| i == current || load * provs[i].flop_per_unit <= spare[i];
+            f.provider =
+                choose_provider(&provs, &tech, cfg, setup.price_taste, &setup.draws, tick, id as u64, fits) as u8;
         }
         let heads: u32 = tally.headcount[id].iter().sum();
         // Before the first count (tick 0) the tally is empty: keep the contract set at start.
@@ -158,7 +176,8 @@ pub fn adopt_ai(
         let has_b = tally.headcount[id][1] > 0;
         let targets = ai_targets(&f, p, unit_price, &wages, &tech, &policy, &setup);
         let mut oversight = 0.0;
-        for (k, &(target, mean_oversight)) in targets.iter().enumerate() {
+        for (k, &(target, t)) in targets.iter().enumerate() {
+            f.compute_per_task[k] = t.compute;
             let technical = tech.tier_ceiling[p.index as usize][k].min(policy.regulation_cap[k]);
             f.ceiling[k] = target;
             if f.ai_share[k] > target {
@@ -171,7 +190,7 @@ pub fn adopt_ai(
                 f.ai_share[k] += h * (target - f.ai_share[k]);
             }
             if k != 1 {
-                oversight += f.ai_share[k] * f.tasks_per_unit[k] * mean_oversight;
+                oversight += f.ai_share[k] * f.tasks_per_unit[k] * t.oversight;
             }
         }
         // Oversight tasks (managing, checking and integrating AI work) fall to tier B.
@@ -186,12 +205,13 @@ pub fn adopt_ai(
     });
 }
 
-/// AI work per unit of output at the firm's AI shares, units (its oversight tasks included).
+/// AI work per unit of output at the firm's AI shares and compute per task, units (its
+/// oversight tasks included).
 pub fn ai_units_per_output(f: &Firm) -> f64 {
     let mut u = 0.0;
     for k in 0..TIERS {
         let tau = f.tasks_per_unit[k] + if k == 1 { f.oversight_per_unit } else { 0.0 };
-        u += f.ai_share[k] * tau;
+        u += f.ai_share[k] * tau * f.compute_per_task[k];
     }
     u
 }

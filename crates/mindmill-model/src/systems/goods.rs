@@ -206,7 +206,7 @@ pub fn produce(
             // Output is a CES aggregate (Acemoglu & Restrepo 2018) over task groups: in each
             // tier, the tasks humans do and the tasks AI does. A group's coverage is the share
             // of its requirement at planned output that is met; firms produce at most their plan.
-            let mut per_unit_ai = 0.0;
+            let mut per_unit_compute = 0.0;
             let mut total_tau = 0.0;
             let mut acc = 0.0;
             // Human task units per unit of output and the staff's effective task units.
@@ -228,13 +228,13 @@ pub fn produce(
                     acc += phi * tau * served[p].max(1e-9).powf(rho);
                 }
                 total_tau += tau;
-                per_unit_ai += phi * tau;
+                per_unit_compute += phi * tau * f.compute_per_task[k];
             }
             // No covered task group (acc = 0: e.g. a plan so small that its needs underflow)
             // means no output; with complements (rho < 0) 0^(1/rho) would be infinite.
             let y = if total_tau > 0.0 && acc > 0.0 { q * (acc / total_tau).powf(1.0 / rho) } else { 0.0 };
             let y = y.max(0.0);
-            let units = per_unit_ai * y;
+            let units = per_unit_compute * y;
             let bill = (units * f.ai_price * 100.0).round() as i64;
             let tax = (bill as f64 * policy.compute_tax).round() as i64;
             c[if f.enterprise { 16 + p } else { p }] += bill as i128;
@@ -264,7 +264,7 @@ pub fn produce(
                     if kappa > 0.0 && market != Market::CapitalGoods { (f.capital + dep_units) / kappa } else { 0.0 };
                 let capital_cost = if normal > 0.0 { f.depreciation as f64 / 100.0 / normal } else { 0.0 };
                 let unit_cost = wage_per_task * labour_per_unit
-                    + per_unit_ai * f.ai_price * (1.0 + policy.compute_tax)
+                    + per_unit_compute * f.ai_price * (1.0 + policy.compute_tax)
                     + capital_cost;
                 let pressure = macro_.excess_demand[market as usize];
                 let target = (1.0 + f.markup) * unit_cost * (1.0 + cfg.firms.demand_pressure * pressure);

@@ -22,10 +22,26 @@ fn unit_cost(p: &Provider) -> f64 {
     p.cost_per_flop * p.flop_per_unit
 }
 
-/// When last month's demand exceeded capacity, prices rise in proportion to the excess (the
-/// served share), so shortages are rationed by price and earn rents.
+/// Highest scarcity premium: prices at most this many times the Nash price.
+pub const MAX_SCARCITY: f64 = 20.0;
+
+/// The scarcity premium moves with last month's ratio of inference demand to capacity,
+/// by its square root (partial adjustment, a damped tatonnement): up while demand exceeds
+/// capacity, down towards 1 while capacity is spare, so shortages are rationed by price and
+/// earn rents without the price jumping back the month after a shortage.
+pub fn update_scarcity(p: &mut Provider) {
+    let ratio = if p.inference_capacity_flop > 0.0 {
+        p.inference_demand_flop / p.inference_capacity_flop
+    } else if p.inference_demand_flop > 0.0 {
+        MAX_SCARCITY
+    } else {
+        0.0
+    };
+    p.scarcity = (p.scarcity * ratio.sqrt()).clamp(1.0, MAX_SCARCITY);
+}
+
 fn scarcity(p: &Provider) -> f64 {
-    1.0 / p.served_share.clamp(0.05, 1.0)
+    p.scarcity
 }
 
 /// Markup of a Bertrand-Nash price under logit demand with price taste `beta` (utility per
@@ -150,14 +166,15 @@ pub fn invert_price_taste(provs: &[&Provider], tech: &Tech, cfg: &Config) -> f64
 /// price taste `beta`: the Nash equilibrium from last month's prices (from the start rule
 /// when there are none), times scarcity.
 pub fn price_all(provs: &mut [Mut<Provider>], beta: f64, tech: &Tech, cfg: &Config) {
-    let view: Vec<&Provider> = provs.iter().map(|p| &**p).collect();
-    let start: Vec<f64> = view
+    let start: Vec<f64> = provs
         .iter()
         .map(|p| {
             let base = unit_cost(p) * (1.0 + start_markup(p, tech, cfg));
             if p.api_price > 0.0 { p.api_price / scarcity(p) } else { base }
         })
         .collect();
+    provs.iter_mut().for_each(|p| update_scarcity(p));
+    let view: Vec<&Provider> = provs.iter().map(|p| &**p).collect();
     let (prices, _) = nash_prices(&view, &start, beta, tech.frontier, cfg, None);
     for (p, x) in provs.iter_mut().zip(prices) {
         set_price(p, x);

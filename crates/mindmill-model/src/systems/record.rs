@@ -285,6 +285,7 @@ pub fn record_tick(
         t.f64("automatable_share_frontier", tech.tier_ceiling_frontier[k]);
         t.f64("profitable_share", labour.profitable_share[k]);
         t.f64("oversight_per_ai_task", labour.oversight_mean[k]);
+        t.f64("compute_per_ai_task", labour.compute_mean[k]);
         t.f64("own_tools_share", labour.tools[k] as f64 / n);
     }
 

@@ -72,12 +72,19 @@ pub fn update_wages(
     let oversight_wage = (1.0 - labour.ai_share[1]) * labour.mean_wage[1] + labour.ai_share[1] * ai_price;
     for k in 0..TIERS {
         if ai_price.is_finite() {
-            let (share, mean) =
-                profitable_tasks(labour.mean_wage[k], ai_price, oversight_wage, omega, setup.oversight_dispersion);
-            labour.profitable_share[k] = share;
-            labour.oversight_mean[k] = mean;
-            if share > 0.0 {
-                ai_cost[k] = ai_price + oversight_wage * mean;
+            let t = profitable_tasks(
+                labour.mean_wage[k],
+                ai_price,
+                oversight_wage,
+                omega,
+                setup.oversight_dispersion,
+                cfg.adoption.compute_oversight_elasticity,
+            );
+            labour.profitable_share[k] = t.share;
+            labour.oversight_mean[k] = t.oversight;
+            labour.compute_mean[k] = t.compute;
+            if t.share > 0.0 {
+                ai_cost[k] = ai_price * t.compute + oversight_wage * t.oversight;
             }
         }
     }

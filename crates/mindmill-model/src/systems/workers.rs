@@ -288,6 +288,8 @@ pub fn separate_workers(
     let tier_mean = tech.tier_ceiling_frontier;
     let cost = (l.retrain_cost_usd * 100.0).round() as i64;
     let take_up = l.retrain_probability * (0.5 + policy.retraining_subsidy);
+    // Whether tiers B and C have occupations to retrain into.
+    let retrain_tiers = [!setup.tier_occupations[1].0.is_empty(), !setup.tier_occupations[2].0.is_empty()];
     // Tightness (vacancies per unemployed) of each tier last month, for occupational mobility.
     let tightness: [f64; TIERS] =
         std::array::from_fn(|k| labour.vacancies[k] as f64 / (labour.unemployed[k] as f64).max(1.0));
@@ -329,6 +331,7 @@ pub fn separate_workers(
                     if target != own
                         && job.months_unemployed as u32 >= l.mobility_after_months
                         && tightness[target] > 2.0 * tightness[own]
+                        && !setup.tier_occupations[target].0.is_empty()
                         && d.uniform(Stream::Retraining, tick, i, 3) < l.mobility_rate
                     {
                         let (occs, cum) = &setup.tier_occupations[target];
@@ -342,11 +345,17 @@ pub fn separate_workers(
                     } else if job.tier == 0
                         && job.months_unemployed as u32 >= l.retrain_after_months
                         && d.uniform(Stream::Retraining, tick, i, 0) < take_up
+                        && retrain_tiers.iter().any(|&open| open)
                     {
                         job.status = Status::Retraining;
                         job.retrain_left = l.retrain_months.min(255) as u8;
-                        job.retrain_tier =
-                            if d.uniform(Stream::Retraining, tick, i, 1) < l.retrain_to_c { 2 } else { 1 };
+                        // Tier C with probability retrain_to_c, else B; a tier without
+                        // occupations (a config can leave one empty) sends everyone to the other.
+                        let to_c = d.uniform(Stream::Retraining, tick, i, 1) < l.retrain_to_c;
+                        job.retrain_tier = match (to_c, retrain_tiers) {
+                            (true, [_, true]) | (false, [false, true]) => 2,
+                            _ => 1,
+                        };
                         let gov = round_i64(cost as f64 * policy.retraining_subsidy);
                         let own = (cost - gov).min(pay.deposits.max(0));
                         pay.deposits -= own;
