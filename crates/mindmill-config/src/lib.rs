@@ -219,6 +219,12 @@ pub struct DatacenterConfig {
     pub max_utilisation: f64,
     /// Months from GPU order to service. Default 6.
     pub build_months: u32,
+    /// Months over which chip vendors close the gap between their output capacity and the
+    /// GPUs ordered (packaging and fab lines take about a year to add). Default 12.
+    pub chip_capacity_months: f64,
+    /// Highest price of a new GPU over its list price, while orders exceed chip capacity.
+    /// Default 2.
+    pub max_gpu_premium: f64,
 }
 
 /// Electricity.

@@ -130,6 +130,8 @@ pub(crate) fn check(c: &Config) -> Check {
     }
     positive("datacenters.gpu_price_usd", d.gpu_price_usd)?;
     range("datacenters.gpu_life_years", d.gpu_life_years, 0.5, 30.0)?;
+    range("datacenters.chip_capacity_months", d.chip_capacity_months, 1.0, 120.0)?;
+    range("datacenters.max_gpu_premium", d.max_gpu_premium, 1.0, 10.0)?;
     range("datacenters.pue_fleet", d.pue_fleet, 1.0, 3.0)?;
     range("datacenters.pue_new", d.pue_new, 1.0, 3.0)?;
     if !(10.0..=100_000.0).contains(&d.site_power_mw) {

@@ -156,8 +156,12 @@ pub struct Tech {
     pub new_gpu_flops: f64,
     /// IT watts of a GPU bought now.
     pub new_gpu_watts: f64,
-    /// Price of a GPU bought now, USD.
+    /// Price of a GPU bought now, USD: the list price times the scarcity premium.
     pub new_gpu_price: f64,
+    /// Scarcity premium of new GPUs over their list price (7.9).
+    pub gpu_premium: f64,
+    /// Chip vendors' output capacity, GPUs per month.
+    pub chip_capacity: f64,
     /// Cumulative algorithmic efficiency of training since start.
     pub training_efficiency: f64,
     /// Cumulative algorithmic efficiency of inference since start.

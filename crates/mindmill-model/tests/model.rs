@@ -501,3 +501,20 @@ fn cheaper_compute_raises_the_compute_firms_buy_per_task() {
     assert!(spend(&b) > spend(&f), "AI spending {} vs {}", spend(&f), spend(&b));
     assert_eq!(b.f64s("ai_units_firms")[0], f.f64s("ai_units_firms")[0], "the start's prices make one unit per task");
 }
+
+#[test]
+fn gpu_prices_rise_while_orders_outrun_chip_capacity() {
+    // The supply side of compute (MODEL.md 7.9): the GPU price premium rises while orders
+    // exceed chip vendors' capacity, so chip vendors that add capacity more slowly keep
+    // prices above list for longer; with no premium allowed GPUs always sell at list.
+    let base = small(3000, 6);
+    let mut slow = base.clone();
+    slow.datacenters.chip_capacity_months = 36.0;
+    let mut capped = base.clone();
+    capped.datacenters.max_gpu_premium = 1.0;
+    let mean = |t: &Table| t.f64s("gpu_price_premium").iter().sum::<f64>() / t.rows() as f64;
+    let (b, s, c) = (run(base), run(slow), run(capped));
+    assert!(mean(&b) > 1.0, "orders outrun capacity at some point: mean premium {}", mean(&b));
+    assert!(mean(&s) > mean(&b), "slower capacity, higher prices: {} vs {}", mean(&s), mean(&b));
+    assert!(c.f64s("gpu_price_premium").iter().all(|&x| x == 1.0));
+}

@@ -188,6 +188,11 @@ pub fn build_world(config: Config, run: u64) -> World {
         new_gpu_flops: cfg.datacenters.gpu_flops,
         new_gpu_watts: cfg.datacenters.it_watts_per_gpu,
         new_gpu_price: cfg.datacenters.gpu_price_usd,
+        gpu_premium: 1.0,
+        // Chip vendors start with the output that kept the fleets growing FLEET_GROWTH a year
+        // and replaced what retired.
+        chip_capacity: cfg.providers.iter().map(|p| p.initial_fleet_h100e).sum::<f64>()
+            * (FLEET_GROWTH.powf(1.0 / 12.0) - 1.0 + 1.0 / (12.0 * cfg.datacenters.gpu_life_years)),
         training_efficiency: 1.0,
         inference_efficiency: 1.0,
         frontier: k0,

@@ -125,7 +125,7 @@ pub fn invest_in_datacenters(
     mut commands: Commands,
     setup: Res<Setup>,
     cal: Res<Calendar>,
-    tech: Res<Tech>,
+    mut tech: ResMut<Tech>,
     policy: Res<Policy>,
     macro_: Res<Macro>,
     fin: Res<Finance>,
@@ -145,6 +145,7 @@ pub fn invest_in_datacenters(
     let mut dcs: Vec<Mut<Datacenter>> = sites.iter_mut().collect();
     dcs.sort_by_key(|d| d.id);
     let mut capex_sum = 0i64;
+    let mut gpus_ordered = 0.0;
     let capital_goods_price = macro_.price_index[crate::components::Market::CapitalGoods as usize];
     let inv = &cfg.investors;
     for p in provs.iter_mut() {
@@ -250,6 +251,7 @@ pub fn invest_in_datacenters(
             }
         }
         let capex = (gpus * price_cents).round() as i64;
+        gpus_ordered += gpus;
         p.capex = capex;
         p.deposits -= capex;
         capex_sum += capex;
@@ -331,6 +333,23 @@ pub fn invest_in_datacenters(
     ledger.record(Flow::Gpus, Sector::Providers, Sector::Chips, capex_sum as i128);
     inst.chips += capex_sum;
     inst.chip_sales += capex_sum;
+    supply_chips(&mut tech, gpus_ordered, d);
+}
+
+/// The chip market after this month's orders (7.9): the GPU price premium moves with the
+/// square root of orders over chip vendors' capacity (a damped tatonnement, as the AI
+/// price's scarcity premium, 7.4) within [1, `max_gpu_premium`], and capacity closes
+/// 1/`chip_capacity_months` of its gap to orders each month (the accelerator of capacity
+/// expansion, K+S) but falls no faster than its equipment retires, so a surge of orders
+/// raises GPU prices and chip vendors' rents until capacity catches up.
+pub fn supply_chips(tech: &mut Tech, ordered: f64, d: &mindmill_config::DatacenterConfig) {
+    let capacity = tech.chip_capacity.max(1e-9);
+    tech.gpu_premium = (tech.gpu_premium * (ordered / capacity).sqrt()).clamp(1.0, d.max_gpu_premium);
+    // Capacity grows towards orders, and shrinks no faster than its equipment retires (over
+    // a GPU life): lines built for a surge stay until they wear out.
+    let retired = capacity * (1.0 - 1.0 / (12.0 * d.gpu_life_years));
+    tech.chip_capacity = (capacity + (ordered - capacity) / d.chip_capacity_months).max(retired).max(1e-9);
+    tech.new_gpu_price = d.gpu_price_usd * tech.gpu_premium;
 }
 
 /// Chip vendors and the energy sector pay profit tax on their sales less their staff's

@@ -92,6 +92,9 @@ pub fn record_tick(
     let mean_cost_flop = provs.iter().map(|p| p.cost_per_flop).sum::<f64>() / provs.len().max(1) as f64;
     a.f64("ai_cost_usd_per_unit_fixed_capability", mean_cost_flop * tech.fixed_capability_flop_per_unit);
     a.f64("new_gpu_flops_per_usd", tech.new_gpu_flops / tech.new_gpu_price);
+    a.f64("gpu_price_usd", tech.new_gpu_price);
+    a.f64("gpu_price_premium", tech.gpu_premium);
+    a.f64("chip_capacity_gpus_month", tech.chip_capacity);
     a.f64("new_gpu_flops_per_watt", tech.new_gpu_flops / tech.new_gpu_watts);
     a.f64("capability_frontier_log10_flop", tech.frontier);
     a.f64("capability_open_weight_log10_flop", tech.open_weight);
