@@ -9,6 +9,10 @@ default:
 run *ARGS:
     cargo run --release -- run {{ARGS}}
 
+# Install the `mindmill` binary on your PATH (~/.cargo/bin).
+install:
+    cargo install --locked --path crates/mindmill
+
 # The test suite, as CI runs it.
 test:
     cargo test --release --workspace

@@ -49,7 +49,11 @@ fn run_writes_tidy_parquet_with_provenance() {
     }
     let agg = mindmill_export::read(&out.join("aggregates.parquet")).unwrap();
     assert_eq!(agg.height(), 24);
-    assert!(out.join("run.json").exists());
+    // run.json records the threads the run used, not only the request (0 = all cores).
+    let info: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("run.json")).unwrap()).unwrap();
+    assert!(info["threads"].as_u64().is_some_and(|t| t >= 1), "{info}");
+    assert!(info["threads_requested"].is_u64(), "{info}");
     // No staging folders or temporary files are left behind (the folder's lock file stays).
     let leftovers: Vec<_> = std::fs::read_dir(&dir)
         .unwrap()
@@ -444,7 +448,12 @@ fn report_renders_every_chart_with_the_expected_series() {
     assert!(html.contains("Who captures the surplus") && html.contains("payback month"));
     // A new report replaces the old one as a whole folder: nothing of the old one is left.
     std::fs::write(out.join("charts/stale.png"), "old").unwrap();
+    // Issue 18: an existing report is kept unless --force is given.
     let o = bin().arg("report").arg(&a).arg("--out").arg(&out).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("--force"));
+    assert!(out.join("charts/stale.png").exists());
+    let o = bin().arg("report").arg(&a).arg("--out").arg(&out).arg("--force").output().unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(!out.join("charts/stale.png").exists() && out.join("report.html").is_file());
     let hidden: Vec<_> = std::fs::read_dir(&dir)
@@ -545,5 +554,35 @@ fn a_config_without_tier_c_occupations_runs() {
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(out.join("tiers.parquet").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn a_file_given_to_the_wrong_command_says_which_command_takes_it() {
+    // Issue 18: `run` on a sweep file and `sweep` on a scenario name the file's kind.
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let o = bin().arg("run").arg(root.join("configs/sweeps/morris_ai_market.toml")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is a sweep file") && err.contains("mindmill sweep"), "{err}");
+    let o = bin().arg("sweep").arg(root.join("configs/scenarios/strict_regulation.toml")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("is a model config") && err.contains("mindmill run"), "{err}");
+}
+
+#[test]
+fn report_and_analyze_say_what_a_folder_is() {
+    // Issue 18: a missing folder is missing, and a run folder is not a sweep folder.
+    let dir = scratch("folders");
+    let o = bin().arg("report").arg(dir.join("nope")).arg("--out").arg(dir.join("r")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no such folder"));
+    let run = dir.join("run");
+    assert!(small_run(&run, &[]).status.success());
+    let o = bin().arg("analyze").arg(&run).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("this is a run folder"), "{err}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -161,6 +161,9 @@ fn sobol_analysis_of_a_model_sweep_writes_a_table() {
     let stdout = String::from_utf8_lossy(&a.stdout);
     assert!(a.status.success(), "{stdout}{}", String::from_utf8_lossy(&a.stderr));
     assert!(stdout.contains("technology.training_efficiency_growth") && stdout.contains("ST"), "{stdout}");
+    // No provider pays back within a year: an outcome that never varies is named as such
+    // instead of printing indices of 0 (issue 18).
+    assert!(stdout.contains("provider_payback_month\n  constant across the design"), "{stdout}");
     let t = mindmill_export::read(&out.join("sensitivity.parquet")).unwrap();
     assert_eq!(t.height(), 3 * 2, "outcomes x parameters");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -176,6 +179,10 @@ fn slurm_script_and_bad_sweep_files() {
     assert!(o.status.success());
     let script = std::fs::read_to_string(out.join("sweep.sbatch")).unwrap();
     assert!(script.contains("#SBATCH --array=0-3") && script.contains(" sweep "), "{script}");
+    // More array tasks than runs (16 here) would idle: refused (issue 18).
+    let o = bin().arg("slurm").arg(&spec).arg("--out").arg(&out).args(["--tasks", "17"]).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("more than the sweep's 16 runs"));
 
     for (text, expect) in [
         (SPEC.replace("samples = 8", "samples = 8\ncolour = 1"), "unknown field `colour`"),

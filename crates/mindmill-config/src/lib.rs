@@ -726,6 +726,19 @@ impl Config {
             message: format!("not valid TOML: {}", e.message()),
             line: e.span().map(|s| line_of(text, s.start)),
         })?;
+        // A sweep file given where a config belongs: say which command takes it.
+        if let Some(k) =
+            ["design", "parameters", "outcomes", "samples", "seeds"].iter().find(|k| user.contains_key(**k))
+        {
+            return Err(ConfigError {
+                file: file.to_string(),
+                key: k.to_string(),
+                message: "this is a sweep file (it has `design`, `parameters` or `outcomes`), not a model config: \
+                          run it with `mindmill sweep FILE`"
+                    .to_string(),
+                line: find_key_line(text, k),
+            });
+        }
         let mut merged: toml::Table = if file == "<baseline>" {
             toml::Table::new()
         } else {
@@ -815,7 +828,29 @@ fn explain_serde(msg: &str) -> String {
             return format!("unknown key `{field}`; allowed: {expected}");
         }
     }
-    msg.to_string()
+    plain_types(msg)
+}
+
+/// Serde's Rust type names in an error, said as a user would (issue 18): "expected u64"
+/// becomes "expected a whole number of 0 or more".
+fn plain_types(msg: &str) -> String {
+    const NAMES: [(&str, &str); 10] = [
+        ("expected u64", "expected a whole number of 0 or more"),
+        ("expected u32", "expected a whole number of 0 or more"),
+        ("expected u16", "expected a whole number of 0 or more"),
+        ("expected u8", "expected a whole number from 0 to 255"),
+        ("expected i64", "expected a whole number"),
+        ("expected i32", "expected a whole number"),
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected a boolean", "expected true or false"),
+        ("expected a sequence", "expected a list such as [1.0, 2.0]"),
+    ];
+    let mut out = msg.to_string();
+    for (rust, plain) in NAMES {
+        out = out.replace(rust, plain);
+    }
+    out
 }
 
 fn nearest<'a>(word: &str, names: &[&'a str]) -> Option<&'a str> {

@@ -176,3 +176,16 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn type_errors_name_what_is_allowed_not_a_rust_type() {
+    // Issue 18: "expected u64" means nothing to a user.
+    for (text, plain) in [
+        ("[run]\nworkers = \"many\"\n", "a whole number"),
+        ("[run]\nworkers = -5\n", "a whole number"),
+        ("[firms]\nmarkup = \"high\"\n", "a number"),
+    ] {
+        let e = err(text);
+        assert!(e.message.contains(plain) && !e.message.contains("u64") && !e.message.contains("f64"), "{}", e.message);
+    }
+}

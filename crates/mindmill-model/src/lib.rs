@@ -49,6 +49,12 @@ pub fn init_threads(threads: usize) {
     bevy_tasks::ComputeTaskPool::get_or_init(|| bevy_tasks::TaskPoolBuilder::new().num_threads(n).build());
 }
 
+/// Threads the agent-parallel systems use in this process (after `init_threads`).
+pub fn threads_in_use() -> usize {
+    init_threads(0);
+    bevy_tasks::ComputeTaskPool::get().thread_num()
+}
+
 impl Simulation {
     /// Builds the initial state; `run` separates the random streams of sweep runs.
     pub fn new(config: Config, run: u64) -> Self {

@@ -12,6 +12,9 @@ use std::path::{Path, PathBuf};
 /// A report failure, naming the path.
 #[derive(Debug, thiserror::Error)]
 pub enum ReportError {
+    /// The folder does not exist.
+    #[error("{0}: no such folder (give a run folder from `mindmill run` or a sweep folder from `mindmill sweep`)")]
+    Missing(PathBuf),
     /// A folder holds neither a run nor a sweep.
     #[error("{0}: not a mindmill run folder (aggregates.parquet) or sweep folder (runs/run=*/timeseries.parquet)")]
     NotARun(PathBuf),
@@ -132,6 +135,9 @@ pub fn distinct_labels(series: &mut [Series], dirs: &[PathBuf]) {
 /// Loads a run or sweep folder.
 pub fn load(dir: &Path) -> Result<Series, ReportError> {
     let label = dir.file_name().map_or("run".to_string(), |n| n.to_string_lossy().into_owned());
+    if !dir.is_dir() {
+        return Err(ReportError::Missing(dir.to_path_buf()));
+    }
     let run = dir.join("aggregates.parquet");
     if run.exists() {
         let (time, cols, provenance) = read_frame(&run)?;

@@ -242,6 +242,18 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     mindmill_config::check_file_size(path).map_err(|message| SweepError::Spec { file: file.clone(), message })?;
     let text = std::fs::read_to_string(path)
         .map_err(|e| SweepError::Spec { file: file.clone(), message: format!("cannot read the file: {e}") })?;
+    // A model config given where a sweep belongs: say which command takes it.
+    if let Ok(table) = text.parse::<toml::Table>() {
+        const CONFIG_SECTIONS: [&str; 6] = ["events", "run", "providers", "technology", "firms", "population"];
+        if !table.contains_key("design") && CONFIG_SECTIONS.iter().any(|k| table.contains_key(*k)) {
+            return Err(SweepError::Spec {
+                file,
+                message: "this is a model config (a scenario), not a sweep file: run it with `mindmill run FILE`, \
+                          or name it as `base` in a sweep file"
+                    .into(),
+            });
+        }
+    }
     let spec: SweepSpec = {
         let de = toml::Deserializer::parse(&text)
             .map_err(|e| SweepError::Spec { file: file.clone(), message: format!("not valid TOML: {e}") })?;
@@ -1009,6 +1021,15 @@ pub struct Sensitivity {
 /// design): outcomes are averaged over the replicate seeds of each design point first.
 pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, SweepError> {
     let spec_path = out.join("sweep.toml");
+    if !out.is_dir() {
+        return Err(io(out, "no such folder: give the folder a finished `mindmill sweep` wrote"));
+    }
+    if !spec_path.exists() && out.join("aggregates.parquet").exists() {
+        return Err(io(
+            out,
+            "this is a run folder (from `mindmill run`), not a sweep folder: analyze takes the folder a sweep wrote",
+        ));
+    }
     let text = std::fs::read_to_string(&spec_path).map_err(|e| io(&spec_path, e))?;
     let spec: SweepSpec = toml::from_str(&text).map_err(|e| io(&spec_path, e))?;
     let runs_path = out.join("runs.parquet");

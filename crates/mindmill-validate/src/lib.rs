@@ -218,7 +218,7 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         for i in 0..tiers.rows() {
             v[t[i] as usize] += tiers.f64s("vacancies")[i];
         }
-        let emp = agg.f64s("employment_persons");
+        let emp = agg.f64s("employed_persons");
         v.iter().zip(emp).map(|(a, e)| a / e.max(1.0)).collect()
     };
     let beveridge = corr(&hp_cycle(&vac, lambda), &u_cycle);
@@ -287,7 +287,7 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
     let loans = hp_cycle(&log(agg.f64s("firm_loans_usd").iter().zip(price).map(|(l, p)| l / p).collect()), lambda);
     let bankruptcies: Vec<f64> = u32s(agg, "bankruptcies").iter().map(|&b| b as f64).collect();
     let mean_wage: Vec<f64> =
-        agg.f64s("wages_usd_month").iter().zip(agg.f64s("employment_persons")).map(|(w, e)| w / e.max(1.0)).collect();
+        agg.f64s("wages_usd_month").iter().zip(agg.f64s("employed_persons")).map(|(w, e)| w / e.max(1.0)).collect();
     let (mut wage_inflation, mut u_level) = (Vec::new(), Vec::new());
     for t in 12..n {
         wage_inflation.push((mean_wage[t] / mean_wage[t - 12]).ln());

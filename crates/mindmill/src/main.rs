@@ -39,10 +39,12 @@ enum Command {
     ///   mindmill run --workers 20000 --years 5 --out outputs/quick
     ///
     /// A config file names only what it changes from configs/baseline.toml.
-    /// The run folder holds aggregates, tiers, providers, datacenters, occupations
-    /// and workers_sample Parquet files (with the resolved config, seed and version
-    /// in their metadata) and run.json (timings; the only file that varies between
-    /// identical runs). An existing run folder is kept unless --force is given.
+    /// The run folder holds aggregates, tiers, providers, datacenters, occupations,
+    /// workers_sample, firms, markets, transactions and balance_sheet Parquet files
+    /// (with the resolved config, seed and version in their metadata; every column in
+    /// docs/OUTPUTS.md) and run.json (timings and threads; the only file that varies
+    /// between identical runs). An existing run folder is kept unless --force is given.
+    /// The summary it prints gives nominal wages and real wages at January-2025 prices.
     #[command(verbatim_doc_comment)]
     Run(RunArgs),
     /// Validate a config or sweep file without running it.
@@ -71,10 +73,12 @@ enum Command {
     /// reinstatement, factor prices, capital intensity, markups, intermediates, the AI
     /// stack and government, composition), runs the baseline at 5,000 to 1,000,000 workers
     /// over five seeds to find the smallest size whose results agree with the largest
-    /// (convergence study), and writes docs/VALIDATION.md and the numbers as Parquet
-    /// (facts, cases, labour_share_decomposition, convergence).
+    /// (convergence study), and writes the report as Markdown (--doc) and the numbers as
+    /// Parquet (facts, cases, labour_share_decomposition, convergence).
     ///
-    /// Example: mindmill validate --seeds 3
+    /// Examples:
+    ///   mindmill validate --seeds 3                                   # -> outputs/validation/
+    ///   mindmill validate --seeds 5 --first-seed 1 --doc docs/VALIDATION.md   # the repository's doc
     #[command(verbatim_doc_comment)]
     Validate(ValidateArgs),
     /// Run a parameter sweep: every run in parallel, resumable, shardable.
@@ -152,6 +156,9 @@ enum Command {
         /// Where to write report.html and charts/. Default: outputs/report.
         #[arg(long, default_value = "outputs/report")]
         out: PathBuf,
+        /// Replace an existing report folder (only one mindmill wrote: it has report.html).
+        #[arg(long)]
+        force: bool,
     },
     /// Print a run's transaction-flow and balance-sheet matrices for one month.
     ///
@@ -249,8 +256,9 @@ struct ValidateArgs {
     /// Folder for facts.parquet, cases.parquet and labour_share_decomposition.parquet.
     #[arg(long, default_value = "outputs/validation")]
     out: PathBuf,
-    /// Markdown report to write.
-    #[arg(long, default_value = "docs/VALIDATION.md")]
+    /// Markdown report to write. The repository's docs/VALIDATION.md is regenerated with
+    /// `--seeds 5 --first-seed 1 --doc docs/VALIDATION.md`; by default a trial run leaves it alone.
+    #[arg(long, default_value = "outputs/validation/VALIDATION.md")]
     doc: PathBuf,
     /// Worker agents per run of the convergence study of the baseline, ascending; the
     /// largest is the reference (1,000,000 workers: about 15 s a run on 2 cores).
@@ -327,7 +335,7 @@ fn main() -> ExitCode {
             ([w], [t]) => bench(*w, years, *t, csv.as_deref()),
             _ => bench_table(&workers, years, &threads, csv.as_deref()),
         },
-        Command::Report { dirs, out } => report(&dirs, &out),
+        Command::Report { dirs, out, force } => report(&dirs, &out, force),
         Command::Accounts { dir, month, out } => accounts(&dir, month.as_deref(), out),
         Command::Sweep(args) => sweep(args),
         Command::Merge { sweep, out } => merge(&sweep, out),
@@ -405,7 +413,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     for (name, c) in &cases {
         c.validate(name)?;
     }
-    let bar = progress_bar((cases.len() as u64) * args.seeds, false);
+    let bar = progress_bar((cases.len() as u64) * args.seeds, "run", false);
     let interactive = std::io::stderr().is_terminal();
     let results = mindmill_validate::run_all(&cases, &opts, |done, total| {
         bar.set_position(done as u64);
@@ -422,6 +430,9 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
     }
     if let Some(y) = args.years {
         command.push_str(&format!(" --years {y}"));
+    }
+    if args.doc != Path::new("outputs/validation/VALIDATION.md") {
+        command.push_str(&format!(" --doc {}", args.doc.display()));
     }
     let parts = mindmill_validate::decompositions(&results, &opts);
     let mut md = mindmill_validate::markdown(&facts, &summary, &parts, &command, &opts);
@@ -445,7 +456,7 @@ fn validate(args: ValidateArgs) -> Result<ExitCode> {
             "mindmill validate --convergence-sizes {list} --convergence-seeds {} --first-seed {}",
             args.convergence_seeds, args.first_seed
         );
-        let bar = progress_bar(sizes.len() as u64 * args.convergence_seeds, false);
+        let bar = progress_bar(sizes.len() as u64 * args.convergence_seeds, "run", false);
         let rows = mindmill_validate::convergence::run(&mindmill_config::Config::baseline(), &copts, |done, total| {
             bar.set_position(done as u64);
             if !interactive {
@@ -531,7 +542,7 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
     // Runs go in parallel; each run's own systems stay on one thread.
     mindmill_model::init_threads(1);
     let total = sweep.plans.iter().filter(|p| mindmill_sweep::in_shard(p, shard)).count();
-    let bar = progress_bar(total as u64, false);
+    let bar = progress_bar(total as u64, "run", false);
     bar.set_style(
         indicatif::ProgressStyle::with_template("{spinner} runs {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
             .expect("valid template")
@@ -602,6 +613,13 @@ fn analyze(dir: &Path, resamples: usize) -> Result<ExitCode> {
         let mut rs: Vec<_> = rows.iter().filter(|r| r.outcome == o).collect();
         let key = |r: &&mindmill_sweep::Sensitivity| if r.total.0.is_nan() { r.morris.0 } else { r.total.0 };
         rs.sort_by(|a, b| key(b).total_cmp(&key(a)));
+        // An outcome that is the same in every run has indices of exactly 0: say so rather
+        // than print a table of zeros that reads as "no parameter matters".
+        let zero = |x: (f64, f64, f64)| x.0 == 0.0 && x.1 == 0.0 && x.2 == 0.0;
+        if rs.iter().all(|r| if r.total.0.is_nan() { zero(r.morris) } else { zero(r.first) && zero(r.total) }) {
+            println!("  constant across the design: every run gave the same value, so the indices say nothing");
+            continue;
+        }
         for r in rs {
             if r.total.0.is_nan() {
                 println!(
@@ -628,6 +646,13 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
         bail!("--cpus {cpus} is not allowed: 1 to 256");
     }
     let sweep = mindmill_sweep::load(sweep_file)?;
+    if tasks as usize > sweep.plans.len() {
+        bail!(
+            "--tasks {tasks} is more than the sweep's {} runs: array tasks without a run would idle; use at most {}",
+            sweep.plans.len(),
+            sweep.plans.len()
+        );
+    }
     let out = sweep_out(sweep_file, out);
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let binary = std::env::current_exe().map_or("mindmill".to_string(), |p| p.display().to_string());
@@ -649,7 +674,7 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
     Ok(ExitCode::SUCCESS)
 }
 
-fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
+fn report(dirs: &[PathBuf], out: &Path, force: bool) -> Result<ExitCode> {
     let out = out.to_path_buf();
     if dirs.len() > 7 {
         bail!("{} folders is too many for readable charts: compare at most 7", dirs.len());
@@ -667,6 +692,9 @@ fn report(dirs: &[PathBuf], out: &Path) -> Result<ExitCode> {
             "{} exists and is not a mindmill report folder (it has no report.html): choose another --out",
             out.display()
         );
+    }
+    if has_files && !force {
+        bail!("{} holds a report already: pass --force to replace it, or choose another --out", out.display());
     }
     let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).with_context(|| format!("cannot create {}", parent.display()))?;
@@ -961,7 +989,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     sim.set_check_every(args.check_every);
     let setup_s = started.elapsed().as_secs_f64();
     let ticks = sim.ticks();
-    let bar = progress_bar(ticks as u64, args.quiet);
+    let bar = progress_bar(ticks as u64, "month", args.quiet);
     let interactive = std::io::stderr().is_terminal();
     let ran = Instant::now();
     while sim.tick() < ticks {
@@ -1023,7 +1051,8 @@ fn run(args: RunArgs) -> Result<ExitCode> {
         "workers": config.run.workers,
         "firms": config.run.firms,
         "ticks": ticks,
-        "threads": args.threads,
+        "threads": mindmill_model::threads_in_use(),
+        "threads_requested": args.threads,
         "setup_seconds": setup_s,
         "run_seconds": run_s,
         "write_seconds": write_s,
@@ -1085,14 +1114,19 @@ fn is_run_folder(dir: &Path) -> bool {
     dir.is_dir() && dir.join("run.json").is_file() && dir.join("aggregates.parquet").is_file()
 }
 
-fn progress_bar(len: u64, quiet: bool) -> indicatif::ProgressBar {
+/// A progress bar counting `unit`s ("month", "run"), with their rate per second.
+fn progress_bar(len: u64, unit: &str, quiet: bool) -> indicatif::ProgressBar {
     if quiet {
         return indicatif::ProgressBar::hidden();
     }
     let bar = indicatif::ProgressBar::new(len);
+    let template = format!("{{spinner}} {unit} {{pos}}/{{len}} [{{bar:40}}] {{rate}} {unit}s/s eta {{eta}}");
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{spinner} month {pos}/{len} [{bar:40}] {per_sec} eta {eta}")
+        indicatif::ProgressStyle::with_template(&template)
             .expect("valid template")
+            .with_key("rate", |state: &indicatif::ProgressState, w: &mut dyn std::fmt::Write| {
+                let _ = w.write_fmt(format_args!("{:.1}", state.per_sec()));
+            })
             .progress_chars("=> "),
     );
     bar
@@ -1111,8 +1145,15 @@ fn summary(sim: &Simulation, out: &Path, run_s: f64) {
     );
     println!("  labour share        {:>6.3}  -> {:>6.3}", first("labour_share"), get("labour_share"));
     for t in ["a", "b", "c", "m"] {
-        let c = format!("wage_{t}_usd_month");
-        println!("  tier {} wage (USD/mo) {:>8.0} -> {:>8.0}", t.to_uppercase(), first(&c), get(&c));
+        let (n, r) = (format!("wage_{t}_usd_month"), format!("real_wage_{t}_usd_month_start_prices"));
+        println!(
+            "  tier {} wage, nominal USD/mo {:>7.0} -> {:>7.0}   real (2025 prices) {:>7.0} -> {:>7.0}",
+            t.to_uppercase(),
+            first(&n),
+            get(&n),
+            first(&r),
+            get(&r)
+        );
     }
     println!(
         "  AI automation A/B/C  {:.2} / {:.2} / {:.2}",

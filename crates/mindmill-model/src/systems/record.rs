@@ -46,7 +46,7 @@ pub fn record_tick(
     a.u8("month", month);
     let employed: u64 = labour.employed.iter().sum();
     let unemployed: u64 = labour.unemployed.iter().sum::<u64>() + labour.retraining.iter().sum::<u64>();
-    a.f64("employment_persons", employed as f64 * w);
+    a.f64("employed_persons", employed as f64 * w);
     a.f64("unemployment_rate", unemployed as f64 / (employed + unemployed).max(1) as f64);
     a.f64("output_units", macro_.output);
     a.f64("gdp_usd_month", acc.gdp);
@@ -271,6 +271,8 @@ pub fn record_tick(
     let t = &mut rec.tiers;
     for k in 0..TIERS {
         t.u32("tick", tick);
+        t.u16("year", year as u16);
+        t.u8("month", month);
         t.str("tier", TIER_NAMES[k]);
         t.f64("employed_persons", labour.employed[k] as f64 * w);
         t.f64("unemployed_persons", labour.unemployed[k] as f64 * w);
@@ -297,6 +299,8 @@ pub fn record_tick(
     for p in &provs {
         let pc = &cfg.providers[p.index as usize];
         pt.u32("tick", tick);
+        pt.u16("year", year as u16);
+        pt.u8("month", month);
         pt.str("provider", &pc.name);
         pt.str("kind", kind_name(p.kind));
         pt.f64("capability_log10_flop", p.capability);
@@ -354,6 +358,8 @@ pub fn record_tick(
     let dt = &mut rec.datacenters;
     for d in dcs {
         dt.u32("tick", tick);
+        dt.u16("year", year as u16);
+        dt.u8("month", month);
         dt.u32("datacenter", d.id);
         dt.str("owner", &cfg.providers[d.owner as usize].name);
         dt.f64("gpus_h100e", d.peak_flops / h100);
@@ -375,7 +381,10 @@ pub fn record_tick(
     let ot = &mut rec.occupations;
     for (o, spec) in setup.occupations.iter().enumerate() {
         ot.u32("tick", tick);
+        ot.u16("year", year as u16);
+        ot.u8("month", month);
         ot.str("soc_code", &spec.soc_code);
+        ot.cat("occupation_title", o as u16, &spec.title);
         ot.str("tier", TIER_NAMES[spec.tier as usize]);
         ot.f64("employed_persons", tally.occ_employed[o] as f64 * w);
         ot.f64("unemployed_persons", tally.occ_unemployed[o] as f64 * w);
@@ -396,6 +405,8 @@ pub fn record_tick(
     for f in fs.into_iter().filter(|f| snapshot && matches!(f.role, Role::Goods(_))) {
         let Role::Goods(m) = f.role else { continue };
         ft.u32("tick", tick);
+        ft.u16("year", year as u16);
+        ft.u8("month", month);
         ft.u32("firm", f.id);
         ft.cat("market", m as u16, MARKET_NAMES[m as usize]);
         ft.cat("sector_naics", f.sector, &setup.sectors[f.sector as usize].0);
@@ -427,6 +438,8 @@ pub fn record_tick(
         let i = id as usize - b.first as usize;
         let (job, pay) = (&b.jobs[i], &b.pays[i]);
         st.u32("tick", tick);
+        st.u16("year", year as u16);
+        st.u8("month", month);
         st.u32("worker_id", id);
         st.str("soc_code", &setup.occupations[job.occupation as usize].soc_code);
         st.str("tier", TIER_NAMES[job.tier as usize]);
