@@ -392,8 +392,6 @@ pub struct Provider {
     /// Installed capital: GPUs at cost less straight-line wear, on order at cost, buildings
     /// at replacement cost, USD.
     pub installed_capital: f64,
-    /// Training spending per USD of expected revenue (set in the first month, K+S R&D rule).
-    pub training_intensity: f64,
     /// Compute the provider plans to train with, FLOP per month.
     pub training_target_flop: f64,
     /// Capability at start, log10 effective training FLOP.

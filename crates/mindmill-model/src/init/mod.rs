@@ -317,7 +317,6 @@ pub fn build_world(config: Config, run: u64) -> World {
             expected_growth: pc.revenue_growth_initial,
             valuation: 0.0,
             installed_capital: capex + buildings,
-            training_intensity: 0.0,
             training_target_flop: training,
             capability_initial: capability,
             revenue_bundled: 0,
@@ -340,7 +339,12 @@ pub fn build_world(config: Config, run: u64) -> World {
     crate::systems::datacenters::init_provider_costs(&mut providers_now, &datacenters, &setup);
     setup.price_taste =
         crate::systems::pricing::invert_price_taste(&providers_now.iter().collect::<Vec<_>>(), &tech, cfg);
-    crate::systems::pricing::price_start(&mut providers_now, setup.price_taste, &tech, cfg);
+    crate::systems::pricing::post_prices(
+        &mut providers_now.iter_mut().collect::<Vec<_>>(),
+        setup.price_taste,
+        &tech,
+        cfg,
+    );
     let (chip_sales, energy_sales, fleet_costs) = initial_ai_stack_sales(cfg, &providers_now, &datacenters);
     let st = &cfg.staff;
     let mut staff_persons: Vec<(Employer, f64)> = fleet_costs

@@ -195,12 +195,11 @@ pub fn adopt_ai(
         }
         // Oversight tasks (managing, checking and integrating AI work) fall to tier B.
         f.oversight_per_unit = if has_b { oversight } else { 0.0 };
-        f.ai_price = if f.enterprise && p.kind != ProviderKind::OpenWeight {
-            p.enterprise_price + enterprise_fee(&f, &provs, &wages, &tech, &policy, &setup)
-        } else if f.enterprise {
-            p.enterprise_price
-        } else {
-            p.api_price
+        // An open-weight host's enterprise price is its API price: only closed providers bargain.
+        f.ai_price = match (f.enterprise, p.kind) {
+            (false, _) => p.api_price,
+            (true, ProviderKind::OpenWeight) => p.enterprise_price,
+            (true, _) => p.enterprise_price + enterprise_fee(&f, &provs, &wages, &tech, &policy, &setup),
         };
     });
 }

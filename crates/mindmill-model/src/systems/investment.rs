@@ -187,9 +187,9 @@ pub fn invest_in_datacenters(
         // Training (K+S R&D: spending in proportion to expected sales, Dosi, Fagiolo &
         // Roventini 2010) at the profit-maximising intensity (Dorfman & Steiner 1954, 7.9);
         // the compute it buys is the spending at the fleet's full cost per FLOP.
-        p.training_intensity = training_intensity(p.kind, setup.price_taste, cfg);
+        let intensity = training_intensity(p.kind, setup.price_taste, cfg);
         p.training_target_flop = if p.cost_per_flop > 0.0 {
-            p.training_intensity * expected_revenue / p.cost_per_flop
+            intensity * expected_revenue / p.cost_per_flop
         } else {
             p.training_ring.iter().sum::<f64>() / 12.0
         };

@@ -40,10 +40,6 @@ pub fn update_scarcity(p: &mut Provider) {
     p.scarcity = (p.scarcity * ratio.sqrt()).clamp(1.0, MAX_SCARCITY);
 }
 
-fn scarcity(p: &Provider) -> f64 {
-    p.scarcity
-}
-
 /// Markup of a Bertrand-Nash price under logit demand with price taste `beta` (utility per
 /// log-dollar) at choice share `share`: the own-price elasticity is beta (1 - s), the Lerner
 /// index (p - c)/p its inverse, so p/c - 1 = 1/(beta (1 - s) - 1). `None` where the
@@ -163,28 +159,18 @@ pub fn invert_price_taste(provs: &[&Provider], tech: &Tech, cfg: &Config) -> f64
 }
 
 /// Sets every provider's markup, API and enterprise prices (USD per unit of AI work) at
-/// price taste `beta`: the Nash equilibrium from last month's prices (from the start rule
-/// when there are none), times scarcity.
-pub fn price_all(provs: &mut [Mut<Provider>], beta: f64, tech: &Tech, cfg: &Config) {
+/// price taste `beta`: the scarcity premium moves with last month's load, then the Nash
+/// equilibrium is found from last month's prices (from the start rule when there are none).
+pub fn post_prices(provs: &mut [&mut Provider], beta: f64, tech: &Tech, cfg: &Config) {
     let start: Vec<f64> = provs
         .iter()
         .map(|p| {
             let base = unit_cost(p) * (1.0 + start_markup(p, tech, cfg));
-            if p.api_price > 0.0 { p.api_price / scarcity(p) } else { base }
+            if p.api_price > 0.0 { p.api_price / p.scarcity } else { base }
         })
         .collect();
     provs.iter_mut().for_each(|p| update_scarcity(p));
     let view: Vec<&Provider> = provs.iter().map(|p| &**p).collect();
-    let (prices, _) = nash_prices(&view, &start, beta, tech.frontier, cfg, None);
-    for (p, x) in provs.iter_mut().zip(prices) {
-        set_price(p, x);
-    }
-}
-
-/// Same as [`price_all`] for plain providers (the start, before the world exists).
-pub fn price_start(provs: &mut [Provider], beta: f64, tech: &Tech, cfg: &Config) {
-    let view: Vec<&Provider> = provs.iter().collect();
-    let start: Vec<f64> = view.iter().map(|p| unit_cost(p) * (1.0 + start_markup(p, tech, cfg))).collect();
     let (prices, _) = nash_prices(&view, &start, beta, tech.frontier, cfg, None);
     for (p, x) in provs.iter_mut().zip(prices) {
         set_price(p, x);
@@ -197,10 +183,10 @@ pub fn price_start(provs: &mut [Provider], beta: f64, tech: &Tech, cfg: &Config)
 fn set_price(p: &mut Provider, before_scarcity: f64) {
     let c = unit_cost(p);
     p.markup = if c > 0.0 { before_scarcity / c - 1.0 } else { 0.0 };
-    p.api_price = before_scarcity * scarcity(p);
+    p.api_price = before_scarcity * p.scarcity;
     p.enterprise_price = match p.kind {
         ProviderKind::OpenWeight => p.api_price,
-        _ => c * scarcity(p),
+        _ => c * p.scarcity,
     };
 }
 
@@ -208,7 +194,8 @@ fn set_price(p: &mut Provider, before_scarcity: f64) {
 pub fn set_ai_prices(setup: Res<Setup>, tech: Res<Tech>, mut providers: Query<&mut Provider>) {
     let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
     provs.sort_by_key(|p| p.index);
-    price_all(&mut provs, setup.price_taste, &tech, &setup.config);
+    let mut provs: Vec<&mut Provider> = provs.iter_mut().map(|p| &mut **p).collect();
+    post_prices(&mut provs, setup.price_taste, &tech, &setup.config);
 }
 
 #[cfg(test)]
