@@ -188,6 +188,16 @@ fn slurm_script_and_bad_sweep_files() {
         (SPEC.replace("samples = 8", "samples = 8\ncolour = 1"), "unknown field `colour`"),
         (SPEC.replace("\"labour_share_end\"", "\"happiness\""), "unknown outcome `happiness`"),
         (SPEC.replace("technology.open_weight_lag_months", "technology.nope"), "no key `nope`"),
+        // A typo gets the nearest key, and the error cites the parameter's line (issue 18).
+        (
+            SPEC.replace("technology.open_weight_lag_months", "technology.open_weight_lag_month"),
+            "s.toml:15: parameter `technology.open_weight_lag_month`: no key `open_weight_lag_month` in the config \
+             (did you mean `open_weight_lag_months`?)",
+        ),
+        (
+            SPEC.replace("min = 0\nmax = 24", "min = 0\nmax = 2400"),
+            "s.toml:15: parameter `technology.open_weight_lag_months`: the design generated",
+        ),
         (SPEC.replace("min = 0\nmax = 24", "min = 24\nmax = 0"), "min` < `max"),
         (SPEC.replace("seeds = [1, 2]", "seeds = []"), "at least one seed"),
         (SPEC.replace("design = \"lhs\"", "design = \"grid\""), "needs a non-empty list"),
@@ -199,6 +209,17 @@ fn slurm_script_and_bad_sweep_files() {
         assert!(err.contains("s.toml") && err.contains(expect), "expected `{expect}` in: {err}");
     }
     assert!(!dir.join("bad").exists(), "a bad sweep writes nothing");
+    // A sweep into a run's folder would mix the two: refused, and the run is left as it was.
+    std::fs::write(&spec, SPEC).unwrap();
+    let run = dir.join("run");
+    let o = bin().args(["run", "--workers", "400", "--years", "1", "--out"]).arg(&run).output().unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let before = files(&run);
+    let o = sweep(&spec, &run, &[], &[]);
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(err.contains("the folder of a single run"), "{err}");
+    assert_eq!(files(&run), before, "the run folder was changed");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -853,7 +853,9 @@ fn plain_types(msg: &str) -> String {
     out
 }
 
-fn nearest<'a>(word: &str, names: &[&'a str]) -> Option<&'a str> {
+/// The name in `names` nearest to `word` by edit distance, if near enough to be a typo of it
+/// (the "did you mean" of config and sweep errors).
+pub fn nearest<'a>(word: &str, names: &[&'a str]) -> Option<&'a str> {
     names
         .iter()
         .map(|n| (levenshtein(word, n), *n))

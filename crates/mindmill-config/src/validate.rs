@@ -88,6 +88,18 @@ pub(crate) fn check(c: &Config) -> Check {
                 if i < p.c_major_groups.len() { "population.c_major_groups" } else { "population.a_major_groups" };
             return fail(key, format!("\"{g}\""), "two-digit SOC major group codes such as \"43\"");
         }
+        if !SOC_MAJOR_GROUPS.contains(&g.as_str()) {
+            let key =
+                if i < p.c_major_groups.len() { "population.c_major_groups" } else { "population.a_major_groups" };
+            return fail(key, format!("\"{g}\""), &format!("a 2018 SOC major group: {}", SOC_MAJOR_GROUPS.join(", ")));
+        }
+    }
+    if let Some(g) = p.c_major_groups.iter().find(|g| p.a_major_groups.contains(g)) {
+        return fail(
+            "population.a_major_groups",
+            format!("\"{g}\""),
+            "groups not also in population.c_major_groups (a group's exposed work is in one tier)",
+        );
     }
 
     let t = &c.technology;
@@ -387,19 +399,28 @@ pub(crate) fn check(c: &Config) -> Check {
         if !ev.value.is_finite() {
             return fail(&k("value"), ev.value, "a finite number");
         }
-        let ok = match ev.kind {
-            EventKind::CapabilityJump => (-5.0..=10.0).contains(&ev.value),
-            EventKind::EfficiencyJump
-            | EventKind::ElectricityPrice
-            | EventKind::GridCapacity
-            | EventKind::CapitalAppetite => ev.value > 0.0 && ev.value <= 1000.0,
-            EventKind::Regulation | EventKind::RetrainingSubsidy => (0.0..=1.0).contains(&ev.value),
-            EventKind::OpenWeightLag => (0.0..=120.0).contains(&ev.value) && ev.value.fract() == 0.0,
-            EventKind::BasicIncome | EventKind::MinimumWage => (0.0..=100_000.0).contains(&ev.value),
-            EventKind::ComputeTax => (0.0..=5.0).contains(&ev.value),
+        // What each kind allows (docs/MODEL.md 7.1), as the user writes it.
+        let (ok, allowed) = match ev.kind {
+            EventKind::CapabilityJump => ((-5.0..=10.0).contains(&ev.value), "-5 to 10 (OOM of capability)"),
+            // Below 0.01 (100 times more compute per unit of work) AI prices leave the
+            // range the model can represent.
+            EventKind::EfficiencyJump => ((0.01..=1000.0).contains(&ev.value), "a factor from 0.01 to 1000"),
+            EventKind::ElectricityPrice | EventKind::GridCapacity | EventKind::CapitalAppetite => {
+                (ev.value > 0.0 && ev.value <= 1000.0, "a factor above 0, at most 1000")
+            }
+            EventKind::Regulation => ((0.0..=1.0).contains(&ev.value), "a cap on the AI share from 0 to 1"),
+            EventKind::RetrainingSubsidy => ((0.0..=1.0).contains(&ev.value), "a share from 0 to 1"),
+            EventKind::OpenWeightLag => {
+                ((0.0..=120.0).contains(&ev.value) && ev.value.fract() == 0.0, "whole months from 0 to 120")
+            }
+            EventKind::BasicIncome | EventKind::MinimumWage => {
+                ((0.0..=100_000.0).contains(&ev.value), "0 to 100000 USD a month")
+            }
+            EventKind::ComputeTax => ((0.0..=5.0).contains(&ev.value), "a tax rate from 0 to 5"),
         };
         if !ok {
-            return fail(&k("value"), ev.value, &format!("see docs/MODEL.md for the range of `{:?}` events", ev.kind));
+            let kind = serde_plain_kind(ev.kind);
+            return fail(&k("value"), ev.value, &format!("for {kind} events, {allowed}"));
         }
         match (ev.kind, ev.tier.as_deref()) {
             (EventKind::Regulation, Some(t)) if TIER_NAMES.contains(&t) => {}
@@ -416,6 +437,19 @@ pub(crate) fn check(c: &Config) -> Check {
     }
     Ok(())
 }
+
+/// An event kind as it is written in a config file (`compute_tax`).
+fn serde_plain_kind(kind: EventKind) -> String {
+    let text = toml::Value::try_from(kind).map(|v| v.as_str().unwrap_or_default().to_string());
+    text.unwrap_or_else(|_| format!("{kind:?}"))
+}
+
+/// The 22 major groups of the 2018 Standard Occupational Classification (military, 55, is
+/// not in the OEWS data the occupations come from).
+pub const SOC_MAJOR_GROUPS: [&str; 22] = [
+    "11", "13", "15", "17", "19", "21", "23", "25", "27", "29", "31", "33", "35", "37", "39", "41", "43", "45", "47",
+    "49", "51", "53",
+];
 
 /// Index of a tier letter.
 pub fn tier_index(letter: &str) -> Option<usize> {

@@ -212,10 +212,16 @@ pub fn set_path(config: &Config, path: &str, value: f64, file: &str) -> Result<(
             }
             None => (seg, None),
         };
-        cur = cur
-            .as_table_mut()
-            .and_then(|t| t.get_mut(name))
-            .ok_or_else(|| err(format!("no key `{name}` in the config (see `mindmill config`)")))?;
+        let Some(table) = cur.as_table_mut() else {
+            return Err(err(format!("`{name}` is inside a value that has no keys")));
+        };
+        if !table.contains_key(name) {
+            let keys: Vec<&str> = table.keys().map(|k| k.as_str()).collect();
+            let hint =
+                mindmill_config::nearest(name, &keys).map_or(String::new(), |k| format!(" (did you mean `{k}`?)"));
+            return Err(err(format!("no key `{name}` in the config{hint}; see `mindmill config` for every key")));
+        }
+        cur = table.get_mut(name).expect("checked above");
         if let Some(i) = index {
             cur = cur
                 .as_array_mut()
@@ -233,7 +239,29 @@ pub fn set_path(config: &Config, path: &str, value: f64, file: &str) -> Result<(
         _ => toml::Value::Float(applied),
     };
     let text = toml::to_string(&root).map_err(|e| err(e.to_string()))?;
-    Ok((Config::from_toml_str(&text, &format!("{file} (with {path} = {applied})"))?, applied))
+    // The generated config's own line numbers mean nothing to the user: say which value the
+    // design generated and what the key allows.
+    let config = Config::from_toml_str(&text, file).map_err(|e| {
+        let allowed = e.message.split_once("is not allowed: ").map_or(e.message.as_str(), |(_, a)| a);
+        err(format!("the design generated {applied}, which the config does not allow (allowed: {allowed})"))
+    })?;
+    Ok((config, applied))
+}
+
+/// Cites the sweep file's line of the parameter `path` in a parameter error.
+fn at_line(e: SweepError, text: &str, path: &str) -> SweepError {
+    let line = text.lines().position(|l| {
+        let t = l.trim_start();
+        t.strip_prefix("path").is_some_and(|r| {
+            r.trim_start().strip_prefix('=').is_some_and(|v| v.trim().trim_matches(['"', '\'']) == path)
+        })
+    });
+    match (e, line) {
+        (SweepError::Spec { file, message }, Some(i)) => {
+            SweepError::Spec { file: format!("{file}:{}", i + 1), message }
+        }
+        (e, _) => e,
+    }
 }
 
 /// Reads and checks a sweep file and expands its design into runs.
@@ -367,7 +395,7 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         let mut config = base.clone();
         let mut values = Vec::with_capacity(raw.len());
         for (p, v) in spec.parameters.iter().zip(&raw) {
-            let (c, applied) = set_path(&config, &p.path, *v, &file)?;
+            let (c, applied) = set_path(&config, &p.path, *v, &file).map_err(|e| at_line(e, &text, &p.path))?;
             config = c;
             values.push(applied);
         }
@@ -662,6 +690,17 @@ pub fn run(
     stop: &std::sync::atomic::AtomicBool,
     progress: impl Fn(usize, usize) + Sync,
 ) -> Result<Outcome, SweepError> {
+    // A run folder is not a sweep folder: writing runs/ and sweep.toml into one would mix
+    // the two (issue 18).
+    if out.join("run.json").is_file() && out.join("aggregates.parquet").is_file() {
+        return Err(SweepError::Io {
+            path: out.to_path_buf(),
+            message:
+                "this is the folder of a single run (it has run.json and aggregates.parquet), not a sweep folder: \
+                      give the sweep its own --out"
+                    .into(),
+        });
+    }
     std::fs::create_dir_all(out.join("runs")).map_err(|e| io(out, e))?;
     let spec_copy = out.join("sweep.toml");
     match std::fs::read_to_string(&spec_copy) {
@@ -852,18 +891,32 @@ pub fn sh_quote(s: &str) -> String {
     if !s.is_empty() && s.chars().all(plain) { s.to_string() } else { format!("'{}'", s.replace('\'', "'\\''")) }
 }
 
+/// What a Slurm job array asks of the cluster (`mindmill slurm`'s options).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SlurmJob<'a> {
+    /// Array tasks.
+    pub tasks: u32,
+    /// CPUs per task (and the sweep's threads per task).
+    pub cpus: u32,
+    /// Time limit per task, in Slurm's format (90, 2:00:00, 1-00:00:00).
+    pub time: &'a str,
+    /// Memory per task, in Slurm's format (4000, 8G, 512M).
+    pub mem: &'a str,
+    /// Partition(s) to submit to; none leaves the cluster's default.
+    pub partition: Option<&'a str>,
+    /// Account to charge; none leaves the user's default.
+    pub account: Option<&'a str>,
+    /// Working directory of every task: the sweep file and --out, when relative, are
+    /// relative to it.
+    pub workdir: &'a Path,
+}
+
 /// The Slurm job-array script for a sweep. `#SBATCH` lines are read by Slurm, not by a
-/// shell, so their values cannot be quoted: `time` and `mem` must be Slurm's formats and
-/// the output folder a plain path; every value in the commands is shell-quoted.
-pub fn sbatch(
-    sweep_file: &Path,
-    out: &Path,
-    tasks: u32,
-    cpus: u32,
-    time: &str,
-    mem: &str,
-    binary: &str,
-) -> Result<String, String> {
+/// shell, so their values cannot be quoted: `time` and `mem` must be Slurm's formats, the
+/// partition and account Slurm names, and the output folder and working directory plain
+/// paths; every value in the commands is shell-quoted.
+pub fn sbatch(sweep_file: &Path, out: &Path, job: &SlurmJob, binary: &str) -> Result<String, String> {
+    let SlurmJob { tasks, cpus, time, mem, partition, account, workdir } = *job;
     if time.is_empty() || !time.chars().all(|c| c.is_ascii_digit() || c == ':' || c == '-') {
         return Err(format!("--time {time:?} is not allowed: a Slurm time such as 90, 2:00:00 or 1-00:00:00"));
     }
@@ -871,24 +924,44 @@ pub fn sbatch(
     if digits.is_empty() || !digits.chars().all(|c| c.is_ascii_digit()) || mem.len() > digits.len() + 1 {
         return Err(format!("--mem {mem:?} is not allowed: a Slurm memory size such as 4000, 8G or 512M"));
     }
-    let out_text = out.display().to_string();
-    if !out_text.chars().all(|c| c.is_ascii_alphanumeric() || "._/+-=@,:".contains(c)) {
-        return Err(format!(
-            "--out {out_text:?} is not allowed for a Slurm script: its #SBATCH --output line cannot be quoted; use a folder path of letters, digits and ._/+-=@,: only"
-        ));
+    let name_ok = |s: &str| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || "_-.,".contains(c));
+    let mut options = String::new();
+    for (flag, value) in [("partition", partition), ("account", account)] {
+        if let Some(v) = value {
+            if !name_ok(v) {
+                return Err(format!(
+                    "--{flag} {v:?} is not allowed: a Slurm {flag} name of letters, digits and _-., (a comma separates several)"
+                ));
+            }
+            options.push_str(&format!("#SBATCH --{flag}={v}\n"));
+        }
     }
+    let plain = |p: &Path, flag: &str| {
+        let text = p.display().to_string();
+        if text.chars().all(|c| c.is_ascii_alphanumeric() || "._/+-=@,:".contains(c)) {
+            Ok(text)
+        } else {
+            Err(format!(
+                "{flag} {text:?} is not allowed for a Slurm script: its #SBATCH line cannot be quoted; use a folder path of letters, digits and ._/+-=@,: only"
+            ))
+        }
+    };
+    let out_text = plain(out, "--out")?;
+    let dir_text = plain(workdir, "the working directory")?;
     let (bin, sweep, out_q) = (sh_quote(binary), sh_quote(&sweep_file.display().to_string()), sh_quote(&out_text));
     Ok(format!(
         "#!/bin/bash\n\
          # mindmill sweep as a Slurm job array: every array task runs its shard of the runs\n\
          # (mindmill reads SLURM_ARRAY_TASK_ID and SLURM_ARRAY_TASK_COUNT); finished runs are skipped\n\
          # on resubmission. Submit with:  jid=$(sbatch --parsable THIS_FILE)\n\
-         # then merge after the array:    sbatch --dependency=afterok:$jid --wrap \"{bin} merge {sweep} --out {out_q}\"\n\
+         # then merge after the array:    sbatch --dependency=afterok:$jid --chdir={dir_text} --wrap \"{bin} merge {sweep} --out {out_q}\"\n\
          #SBATCH --job-name=mindmill-sweep\n\
          #SBATCH --array=0-{last}\n\
          #SBATCH --cpus-per-task={cpus}\n\
          #SBATCH --mem={mem}\n\
          #SBATCH --time={time}\n\
+         {options}\
+         #SBATCH --chdir={dir_text}\n\
          #SBATCH --output={out_text}/slurm-%A_%a.out\n\
          set -euo pipefail\n\
          {bin} sweep {sweep} --out {out_q} --threads {cpus}\n",
@@ -906,23 +979,46 @@ mod tests {
         assert_eq!(sh_quote("my sweeps/a b.toml"), "'my sweeps/a b.toml'");
         assert_eq!(sh_quote("$(touch pwned)"), "'$(touch pwned)'");
         assert_eq!(sh_quote("it's"), "'it'\\''s'");
+        fn job<'a>(time: &'a str, mem: &'a str) -> SlurmJob<'a> {
+            SlurmJob {
+                tasks: 4,
+                cpus: 2,
+                time,
+                mem,
+                partition: Some("short,long"),
+                account: Some("econ-ai_1"),
+                workdir: Path::new("/home/me/project"),
+            }
+        }
         let ok = sbatch(
             Path::new("my sweeps/s.toml"),
             Path::new("/scratch/out"),
-            4,
-            2,
-            "1-00:00:00",
-            "8G",
+            &job("1-00:00:00", "8G"),
             "/opt/mm bin/mindmill",
         )
         .unwrap();
         assert!(ok.contains("'/opt/mm bin/mindmill' sweep 'my sweeps/s.toml' --out /scratch/out --threads 2"), "{ok}");
+        for line in
+            ["#SBATCH --partition=short,long\n", "#SBATCH --account=econ-ai_1\n", "#SBATCH --chdir=/home/me/project\n"]
+        {
+            assert!(ok.contains(line), "{line} in {ok}");
+        }
         let bad =
-            |time: &str, mem: &str, out: &str| sbatch(Path::new("s.toml"), Path::new(out), 1, 1, time, mem, "mindmill");
+            |time: &str, mem: &str, out: &str| sbatch(Path::new("s.toml"), Path::new(out), &job(time, mem), "mindmill");
         assert!(bad("1:00:00\n#SBATCH --partition=x", "8G", "/o").unwrap_err().contains("--time"));
         assert!(bad("1:00:00", "8GB", "/o").unwrap_err().contains("--mem"));
         assert!(bad("1:00:00", "8G", "/tmp/a b").unwrap_err().contains("--out"));
         assert!(bad("1:00:00", "8G", "/tmp/$(x)").is_err());
+        let injected = SlurmJob { partition: Some("x\n#SBATCH --mem=1T"), ..job("1:00:00", "8G") };
+        assert!(
+            sbatch(Path::new("s.toml"), Path::new("/o"), &injected, "mindmill").unwrap_err().contains("--partition")
+        );
+        let spaced = SlurmJob { workdir: Path::new("/home/a b"), ..job("1:00:00", "8G") };
+        assert!(
+            sbatch(Path::new("s.toml"), Path::new("/o"), &spaced, "mindmill")
+                .unwrap_err()
+                .contains("working directory")
+        );
     }
 
     #[test]
@@ -997,6 +1093,8 @@ mod tests {
         let (d, v) = set_path(&c, "technology.open_weight_lag_months", 3.6, "s.toml").unwrap();
         assert_eq!((d.technology.open_weight_lag_months, v), (4, 4.0));
         assert!(set_path(&c, "technology.nope", 1.0, "s.toml").unwrap_err().to_string().contains("no key `nope`"));
+        let typo = set_path(&c, "technology.training_efficency_growth", 1.0, "s.toml").unwrap_err().to_string();
+        assert!(typo.contains("did you mean `training_efficiency_growth`"), "{typo}");
         assert!(set_path(&c, "run.workers", 10.0, "s.toml").unwrap_err().to_string().contains("run.workers"));
         assert!(set_path(&c, "government.income_tax", 3.0, "s.toml").is_err());
     }

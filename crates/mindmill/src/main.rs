@@ -136,6 +136,16 @@ enum Command {
         /// Memory per task.
         #[arg(long, default_value = "8G")]
         mem: String,
+        /// Partition(s) to submit to (comma-separated). Default: the cluster's.
+        #[arg(long)]
+        partition: Option<String>,
+        /// Account to charge. Default: yours.
+        #[arg(long)]
+        account: Option<String>,
+        /// Working directory of the tasks: relative sweep and --out paths are relative to it.
+        /// Default: the current directory.
+        #[arg(long)]
+        workdir: Option<PathBuf>,
     },
     /// Charts (PNG, SVG) and a self-contained HTML page comparing runs, scenarios or sweeps.
     ///
@@ -340,7 +350,20 @@ fn main() -> ExitCode {
         Command::Sweep(args) => sweep(args),
         Command::Merge { sweep, out } => merge(&sweep, out),
         Command::Analyze { dir, resamples } => analyze(&dir, resamples),
-        Command::Slurm { sweep, out, tasks, cpus, time, mem } => slurm(&sweep, out, tasks, cpus, &time, &mem),
+        Command::Slurm { sweep, out, tasks, cpus, time, mem, partition, account, workdir } => {
+            // The directory the script is written from, unless told otherwise.
+            let workdir = workdir.or_else(|| std::env::current_dir().ok()).unwrap_or_else(|| PathBuf::from("."));
+            let job = mindmill_sweep::SlurmJob {
+                tasks,
+                cpus,
+                time: &time,
+                mem: &mem,
+                partition: partition.as_deref(),
+                account: account.as_deref(),
+                workdir: &workdir,
+            };
+            slurm(&sweep, out, &job)
+        }
     };
     match result {
         Ok(code) => code,
@@ -638,7 +661,8 @@ fn analyze(dir: &Path, resamples: usize) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &str, mem: &str) -> Result<ExitCode> {
+fn slurm(sweep_file: &Path, out: Option<PathBuf>, job: &mindmill_sweep::SlurmJob) -> Result<ExitCode> {
+    let (tasks, cpus) = (job.tasks, job.cpus);
     if tasks == 0 || tasks > 1000 {
         bail!("--tasks {tasks} is not allowed: 1 to 1000 (Slurm's default MaxArraySize is 1001)");
     }
@@ -656,8 +680,7 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
     let out = sweep_out(sweep_file, out);
     std::fs::create_dir_all(&out).with_context(|| format!("cannot create {}", out.display()))?;
     let binary = std::env::current_exe().map_or("mindmill".to_string(), |p| p.display().to_string());
-    let script =
-        mindmill_sweep::sbatch(sweep_file, &out, tasks, cpus, time, mem, &binary).map_err(anyhow::Error::msg)?;
+    let script = mindmill_sweep::sbatch(sweep_file, &out, job, &binary).map_err(anyhow::Error::msg)?;
     let path = out.join("sweep.sbatch");
     let tmp = out.join(".sweep.sbatch.tmp");
     std::fs::write(&tmp, script).with_context(|| format!("cannot write {}", tmp.display()))?;
@@ -666,7 +689,8 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, tasks: u32, cpus: u32, time: &
     let q = |p: &Path| mindmill_sweep::sh_quote(&p.display().to_string());
     println!("submit:  jid=$(sbatch --parsable {})", q(&path));
     println!(
-        "merge:   sbatch --dependency=afterok:$jid --wrap \"{} merge {} --out {}\"",
+        "merge:   sbatch --dependency=afterok:$jid --chdir={} --wrap \"{} merge {} --out {}\"",
+        q(job.workdir),
         mindmill_sweep::sh_quote(&binary),
         q(sweep_file),
         q(&out)
