@@ -371,7 +371,8 @@ pub struct WageConfig {
     pub psi_cpi: f64,
     /// Share of expected deflation passed to wages (0 = downward nominal rigidity). Default 0.
     pub deflation_indexation: f64,
-    /// Pass-through of labour productivity growth. Default 1.
+    /// Pass-through of the growth of trend output per employed worker (K+S average labour
+    /// productivity). Default 1 (Stansbury & Summers 2018: 0.7-1).
     pub psi_productivity: f64,
     /// Wage Phillips curve: points of annual wage growth lost per point of tier unemployment
     /// above the natural rate. Default 0.5 (Gali 2011).
@@ -442,9 +443,11 @@ pub struct GovernmentConfig {
     pub spending_smoothing: f64,
     /// Purchases fall by this share of potential GDP per unit of debt/GDP above its start level (Bohn 1998). Default 0.05.
     pub debt_response: f64,
-    /// Real growth per year of government purchases: potential labour productivity growth,
-    /// as the labour force is fixed (CBO 2025: 1.3% a year, 2025-2035). Default 0.013.
-    pub potential_growth: f64,
+    /// Monthly weight of this month's output per worker in potential labour productivity,
+    /// the trend that real purchases grow with (the labour force is fixed, so potential GDP
+    /// grows with it). Default 1/36: a trailing trend over a business cycle (CBO 2001 fits
+    /// trend productivity between cycle peaks, about 6 years apart), mean lag 3 years.
+    pub potential_smoothing: f64,
 }
 
 /// Firms' capital goods (a stock at replacement cost that bounds capacity), investment by a

@@ -281,7 +281,7 @@ pub(crate) fn check(c: &Config) -> Check {
     unit("government.retraining_subsidy", g.retraining_subsidy)?;
     unit("government.spending_smoothing", g.spending_smoothing)?;
     range("government.debt_response", g.debt_response, 0.0, 1.0)?;
-    range("government.potential_growth", g.potential_growth, -0.1, 0.2)?;
+    range("government.potential_smoothing", g.potential_smoothing, 0.001, 1.0)?;
 
     let v = &c.investors;
     range("investors.equity_premium", v.equity_premium, 0.0, 1.0)?;

@@ -245,10 +245,17 @@ pub struct Macro {
     pub inflation: f64,
     /// Real output per employed worker (index), this month.
     pub productivity: f64,
-    /// Effective labour (skill x own-tools boost) per employed worker.
-    pub human_productivity: f64,
-    /// Monthly growth of human productivity, smoothed (the wage rule's productivity term).
+    /// Trend of output per employed worker (exponentially smoothed level).
+    pub productivity_trend: f64,
+    /// Monthly growth of the productivity trend (the wage rule's productivity term).
     pub productivity_growth: f64,
+    /// Output per employed worker in the first month (the base of potential GDP).
+    pub productivity_start: f64,
+    /// Potential labour productivity: the slow trend of output per worker that potential
+    /// GDP, and with it the fiscal rule, grows with.
+    pub productivity_potential: f64,
+    /// Monthly growth of potential labour productivity.
+    pub potential_growth: f64,
     /// Share of people using generative AI.
     pub chat_adoption: f64,
     /// Each provider's share of chat users this month (logit on capability gained, 7.9).

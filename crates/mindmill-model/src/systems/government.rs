@@ -1,11 +1,12 @@
 //! Government: unemployment benefits, basic income and (at retraining start, see
 //! `workers`) the retraining subsidy; purchases of goods for next month follow a fiscal
-//! rule: purchases and net interest together are constant in real terms (growing at
-//! `potential_growth`), valued at the consumer price level, so interest the government
+//! rule: purchases and net interest together grow with real potential GDP (potential
+//! labour productivity, 7.8), valued at the consumer price level, so interest the government
 //! saves when rates fall is spent and interest it owes when they rise is found by buying
 //! less; and they are cut in proportion to potential GDP when debt/GDP is above its start
 //! level (a passive fiscal rule in the sense of Leeper 1991, with the US response that Bohn
-//! 1998 measured). Government demand is the economy's autonomous anchor, as exogenous
+//! 1998 measured); the deficit also carries the growth of nominal potential GDP times the
+//! debt, so debt/GDP does not fall just because the economy grows (Domar 1944). Government demand is the economy's autonomous anchor, as exogenous
 //! real spending is in Godley & Lavoie (2007) and Caiani et al. (2016). Taxes and transfers
 //! move with the cycle (automatic stabilisers); the deficit is financed by selling bonds.
 
@@ -13,14 +14,13 @@ use bevy_ecs::prelude::*;
 
 use crate::accounts::{Flow, Ledger, Sector};
 use crate::components::{Status, WorkerBlock};
-use crate::resources::{Accounts, Calendar, Finance, Institutions, Macro, Policy, Setup};
+use crate::resources::{Accounts, Finance, Institutions, Macro, Policy, Setup};
 use crate::systems::{Counters, count, round_i64, take};
 
 /// Pays benefits and basic income, and plans next month's purchases.
 #[allow(clippy::too_many_arguments)]
 pub fn run_government(
     setup: Res<Setup>,
-    cal: Res<Calendar>,
     policy: Res<Policy>,
     macro_: Res<Macro>,
     acc: Res<Accounts>,
@@ -60,16 +60,23 @@ pub fn run_government(
     ledger.record(Flow::BasicIncome, Sector::Government, Sector::Workers, basic as i128);
 
     // Fiscal rule: purchases = price level x potential GDP x (start share - response x debt
-    // gap), potential GDP being GDP at start growing at `potential_growth` in real terms;
+    // gap), potential GDP being GDP at start growing with potential labour productivity;
     // debt is measured against smoothed nominal GDP.
     let g = &cfg.government;
     let gdp = if acc.gdp > 0.0 { acc.gdp } else { fin.gdp_trend };
     fin.gdp_trend = (1.0 - g.spending_smoothing) * fin.gdp_trend + g.spending_smoothing * gdp;
     let debt_ratio = fin.bonds as f64 / 100.0 / (12.0 * fin.gdp_trend).max(1.0);
     let share = (fin.purchases_share - g.debt_response * (debt_ratio - fin.debt_target)).max(0.0);
-    let real_growth = (1.0 + g.potential_growth).powf((cal.tick + 1) as f64 / 12.0);
+    // Potential GDP grows with potential labour productivity (the labour force is fixed).
+    let real_growth =
+        if macro_.productivity_start > 0.0 { macro_.productivity_potential / macro_.productivity_start } else { 1.0 };
     let potential = fin.potential_gdp * macro_.cpi * real_growth;
     let interest = (fin.bond_interest - fin.remittance) as f64 / 100.0;
-    let budget = share * potential + fin.interest_anchor * macro_.cpi * real_growth - interest;
+    // The deficit that keeps debt/GDP where it is while nominal potential GDP grows (real
+    // potential growth plus the inflation target): without it, debt/GDP falls as the
+    // economy grows and the budget drains demand (Domar 1944).
+    let nominal_growth = macro_.potential_growth + (1.0 + cfg.central_bank.inflation_target).powf(1.0 / 12.0) - 1.0;
+    let stabilising = nominal_growth * fin.bonds as f64 / 100.0;
+    let budget = share * potential + fin.interest_anchor * macro_.cpi * real_growth - interest + stabilising;
     inst.planned_purchases = (budget.max(0.0) * 100.0).round() as i64;
 }

@@ -12,7 +12,7 @@ use bevy_ecs::prelude::*;
 use crate::accounts::{Flow, Ledger, Sector, apportion};
 use crate::components::{CONSUMPTION_MARKETS, Firm, MARKETS, Market, Pay, Provider, Role, WorkerBlock};
 use crate::equations::markup_from_share;
-use crate::resources::{Finance, Institutions, Labour, Macro, Policy, Setup, Tally};
+use crate::resources::{Finance, Institutions, Labour, Macro, Policy, Setup};
 use crate::systems::goods::to_i64;
 use crate::systems::{Counters, Scratch, count, round_i64, take};
 
@@ -91,7 +91,6 @@ pub fn sell_goods(
     policy: Res<Policy>,
     fin: Res<Finance>,
     labour: Res<Labour>,
-    tally: Res<Tally>,
     mut macro_: ResMut<Macro>,
     mut scratch: ResMut<Scratch>,
     mut sub_parts: Local<Counters<34>>,
@@ -431,16 +430,22 @@ pub fn sell_goods(
     if employed > 0 {
         let persons = employed as f64 * setup.weight as f64;
         m.productivity = output / persons;
-        // The wage rule passes on the productivity of human work (skill and own AI tools),
-        // not output per worker: tasks moved to AI raise the latter without raising what a
-        // worker does in an hour.
-        let effective: f64 = tally.effective.iter().map(|e| e.iter().sum::<f64>()).sum();
-        let human = effective / persons;
-        if m.human_productivity > 0.0 {
-            let g = human / m.human_productivity - 1.0;
-            m.productivity_growth = 0.7 * m.productivity_growth + 0.3 * g.clamp(-0.05, 0.05);
+        // The wage rule passes on the growth of output per worker, whatever raised it
+        // (K+S: average labour productivity; Stansbury & Summers 2018 measure pay against
+        // output per hour); its trend keeps a month's noise out of wages.
+        if m.productivity_trend > 0.0 {
+            let trend = 0.9 * m.productivity_trend + 0.1 * m.productivity;
+            m.productivity_growth = (trend / m.productivity_trend - 1.0).clamp(-0.05, 0.05);
+            m.productivity_trend = trend;
+            let lambda = setup.config.government.potential_smoothing;
+            let potential = (1.0 - lambda) * m.productivity_potential + lambda * m.productivity;
+            m.potential_growth = potential / m.productivity_potential - 1.0;
+            m.productivity_potential = potential;
+        } else {
+            m.productivity_trend = m.productivity;
+            m.productivity_start = m.productivity;
+            m.productivity_potential = m.productivity;
         }
-        m.human_productivity = human;
     }
     m.output = output;
     m.sales = market_sales.iter().sum::<f64>() / 100.0;
