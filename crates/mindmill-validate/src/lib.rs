@@ -550,7 +550,7 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "labour share falls as automation rises; displacement term < 0 and reinstatement term > 0",
         source: "Acemoglu & Restrepo (2018, 2019)",
         pass: ls1 < ls0 && a1 > a0 && displaced < 0.0 && reinstated > 0.0,
-        note: "When it fails, the decomposition below shows why: automation's displacement term is negative, but nominal wages per task fall far less than the price of AI work (tens of times cheaper in five years) and of capital goods (which deflate with the price level), so factor prices raise labour's cost share; margins shrink (markups) and value added shifts towards government and in-person services (composition). The labour share is wages over GDP, and GDP counts the AI stack's and government's value added too.",
+        note: "When it fails, the decomposition below shows why: automation's displacement term is negative, but nominal wages per task rise with output per worker (the K+S wage rule, MODEL.md 7.7) while the price of AI work falls tens of times in five years, so factor prices raise labour's cost share by almost as much as displacement lowers it; margins shrink (markups) and value added shifts towards government and in-person services (composition). The labour share is wages over GDP, and GDP counts the AI stack's and government's value added too. The no-AI control's labour share rises as well, mostly through margins: the start is not at rest in markups.",
     });
 
     let (ac0, ac1) = (m(b, &|s| s.wage_a_to_c.0), m(b, &|s| s.wage_a_to_c.1));
@@ -691,7 +691,7 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "all three negative",
         source: "Fagiolo, Dosi & Gabriele (2004)",
         pass: bv < 0.0 && ok < 0.0 && wcv < 0.0,
-        note: "When it fails: automation raises output per worker while it displaces workers, so output can grow while unemployment rises (Okun) and real wages rise with deflation in the tiers whose unemployment rises (wage curve); vacancies and unemployment can sit in different tiers (automation mismatch). The no-AI control in the measured column shows the curves without the trend.",
+        note: "When it fails: automation raises output per worker while it displaces workers, so output can grow while unemployment rises (Okun) and wages, indexed to economy-wide output per worker, rise in the tiers whose unemployment rises (wage curve); vacancies and unemployment can sit in different tiers (automation mismatch). The no-AI control in the measured column shows the curves without the trend.",
     });
 
     let (ub, ul) = (m(b, &|s| s.unemployment), m("variant_low_bargaining", &|s| s.unemployment));
@@ -755,7 +755,7 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "< 0",
         source: "Dosi, Fagiolo, Napoletano & Roventini (2013); Delli Gatti et al. (2005)",
         pass: bankrupt < 0.0,
-        note: "A bankruptcy is a firm restructured by its bank (MODEL.md 7.11). In the baseline they follow the trend of automation and deflation in the knowledge market rather than the cycle; the no-AI control in the measured column shows the cyclical pattern alone.",
+        note: "A bankruptcy is a firm restructured by its bank (MODEL.md 7.11). In the baseline they follow the trend of automation in the knowledge market rather than the cycle; the no-AI control in the measured column shows the cyclical pattern alone.",
     });
     out.push(Fact {
         number: 16,
