@@ -57,6 +57,8 @@ pub struct Series {
     pub runs: Vec<Vec<(String, Vec<f64>)>>,
     /// Provenance: mindmill version and seeds.
     pub provenance: String,
+    /// The resolved config of its (first) run, as TOML (the `mindmill.config` metadata).
+    pub config: String,
 }
 
 /// Columns the charts use.
@@ -89,13 +91,18 @@ pub const COLUMNS: &[&str] = &[
     "surplus_share_compute",
     "surplus_share_energy",
     "surplus_share_government",
+    "surplus_share_finance",
     "rate_of_surplus_value",
     "profit_rate",
     "unemployment_rate",
     "output_units",
+    "price_level",
 ];
 
-fn read_frame(path: &Path) -> Result<(Vec<f64>, Vec<(String, Vec<f64>)>, String), ReportError> {
+/// A run file's ticks, chart columns, provenance line and resolved config.
+type Frame = (Vec<f64>, Vec<(String, Vec<f64>)>, String, String);
+
+fn read_frame(path: &Path) -> Result<Frame, ReportError> {
     let err = |m: String| ReportError::Read { path: path.to_path_buf(), message: m };
     let df = mindmill_export::read(path).map_err(|e| err(e.to_string()))?;
     let get = |name: &str| -> Result<Vec<f64>, ReportError> {
@@ -109,7 +116,7 @@ fn read_frame(path: &Path) -> Result<(Vec<f64>, Vec<(String, Vec<f64>)>, String)
     let md = mindmill_export::read_metadata(path).map_err(|e| err(e.to_string()))?;
     let get_md = |k: &str| md.iter().find(|(key, _)| key == k).map(|(_, v)| v.clone()).unwrap_or_default();
     let provenance = format!("mindmill {}, seed {}", get_md("mindmill.version"), get_md("mindmill.seed"));
-    Ok((time, cols, provenance))
+    Ok((time, cols, provenance, get_md("mindmill.config")))
 }
 
 /// Gives series that share a label (folders of one name under different parents) the
@@ -140,8 +147,8 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
     }
     let run = dir.join("aggregates.parquet");
     if run.exists() {
-        let (time, cols, provenance) = read_frame(&run)?;
-        return Ok(Series { label, time, runs: vec![cols], provenance });
+        let (time, cols, provenance, config) = read_frame(&run)?;
+        return Ok(Series { label, time, runs: vec![cols], provenance, config });
     }
     let runs_dir = dir.join("runs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&runs_dir)
@@ -165,11 +172,13 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
     let mut runs = Vec::new();
     let mut time = Vec::new();
     let mut provenance = String::new();
+    let mut config = String::new();
     for f in &files {
-        let (t, cols, p) = read_frame(f)?;
+        let (t, cols, p, c) = read_frame(f)?;
         if time.is_empty() {
             time = t;
             provenance = p.split(", seed").next().unwrap_or("").to_string();
+            config = c;
         }
         if cols[0].1.len() != time.len() {
             // A sweep over `run.years`: one band cannot hold runs of different horizons.
@@ -185,7 +194,7 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
         runs.push(cols);
     }
     provenance.push_str(&format!(", {} runs", runs.len()));
-    Ok(Series { label, time, runs, provenance })
+    Ok(Series { label, time, runs, provenance, config })
 }
 
 /// Median and 10-90% band of a column over a series' runs, per tick.
@@ -240,7 +249,7 @@ pub struct Chart {
 pub enum Kind {
     /// One column, one line (median and band) per series.
     Lines(&'static str),
-    /// Stacked areas of several columns for the first series.
+    /// Stacked areas of several columns, one chart per series.
     Stack(&'static [(&'static str, &'static str)]),
 }
 
@@ -369,9 +378,9 @@ pub fn charts() -> Vec<Chart> {
         ),
         c(
             "provider_revenue",
-            "AI providers' revenue by stream (first input)",
+            "AI providers' revenue by stream",
             "billion USD per month",
-            "Subscriptions, metered API, enterprise contracts and platforms' bundled products of the first input (its median run).",
+            "Subscriptions, metered API, enterprise contracts and platforms' bundled products (the median run of each input).",
             Stack(&[
                 ("provider_revenue_subscription_usd_month", "subscriptions"),
                 ("provider_revenue_api_usd_month", "API"),
@@ -383,9 +392,9 @@ pub fn charts() -> Vec<Chart> {
         ),
         c(
             "provider_costs",
-            "AI providers' costs and capex (first input)",
+            "AI providers' costs and capex",
             "billion USD per month",
-            "Energy, GPU depreciation and GPU purchases of the first input, stacked.",
+            "Energy, GPU depreciation and GPU purchases, stacked (the median run of each input).",
             Stack(&[
                 ("provider_energy_cost_usd_month", "energy"),
                 ("provider_depreciation_usd_month", "depreciation"),
@@ -432,15 +441,16 @@ pub fn charts() -> Vec<Chart> {
         ),
         c(
             "surplus_split",
-            "Who captures the surplus (first input)",
+            "Who captures the surplus",
             "share of surplus value s",
-            "Split of s = GDP - depreciation - wages among adopting firms' profits, providers' margins, compute rents, energy rents and taxes. Negative provider margins appear below zero.",
+            "Split of s = GDP - depreciation - wages among adopting firms' profits, providers' margins, compute rents, energy rents, taxes and interest (banks and bondholders). Negative provider margins appear below zero.",
             Stack(&[
                 ("surplus_share_firms", "firms"),
                 ("surplus_share_providers", "providers"),
                 ("surplus_share_compute", "compute rents"),
                 ("surplus_share_energy", "energy rents"),
                 ("surplus_share_government", "government"),
+                ("surplus_share_finance", "interest"),
             ]),
             false,
             1.0,
@@ -484,9 +494,61 @@ pub fn charts() -> Vec<Chart> {
     ]
 }
 
+/// The corner of the plot whose legend box (one row per entry) covers the fewest data points;
+/// `points` are in plot coordinates scaled to 0..1 on both axes. Ties go to the upper left,
+/// then upper right, lower right, lower left.
+pub fn legend_corner(points: &[(f64, f64)], entries: usize) -> SeriesLabelPosition {
+    let (w, h) = (0.34, (0.06 + 0.055 * entries as f64).min(0.9));
+    let corners = [
+        (SeriesLabelPosition::UpperLeft, 0.0, 1.0 - h),
+        (SeriesLabelPosition::UpperRight, 1.0 - w, 1.0 - h),
+        (SeriesLabelPosition::LowerRight, 1.0 - w, 0.0),
+        (SeriesLabelPosition::LowerLeft, 0.0, 0.0),
+    ];
+    let covered = |x0: f64, y0: f64| {
+        points.iter().filter(|(x, y)| (x0..=x0 + w).contains(x) && (y0..=y0 + h).contains(y)).count()
+    };
+    let mut best = (usize::MAX, SeriesLabelPosition::UpperLeft);
+    for (pos, x0, y0) in corners {
+        let n = covered(x0, y0);
+        if n < best.0 {
+            best = (n, pos);
+        }
+    }
+    best.1
+}
+
+/// A number for a label or a table: thousands separated above 1,000, three significant
+/// digits below, scientific notation beyond 10^7 and below 10^-3.
+pub fn fmt_num(x: f64) -> String {
+    if !x.is_finite() {
+        return "-".into();
+    }
+    let a = x.abs();
+    if a == 0.0 {
+        "0".into()
+    } else if !(1e-3..1e7).contains(&a) {
+        format!("{x:.2e}")
+    } else if a >= 1000.0 {
+        let digits = format!("{:.0}", a);
+        let mut out = String::new();
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i) % 3 == 0 {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        if x < 0.0 { format!("-{out}") } else { out }
+    } else {
+        let decimals = (2 - a.log10().floor() as i32).max(0) as usize;
+        format!("{x:.decimals$}")
+    }
+}
+
 fn draw<DB: DrawingBackend>(
     root: DrawingArea<DB, plotters::coord::Shift>,
     chart: &Chart,
+    title: &str,
     series: &[Series],
 ) -> Result<(), String>
 where
@@ -542,10 +604,43 @@ where
     if y1 - y0 < 1e-12 {
         y1 = y0 + 1.0;
     }
+    // Stacked areas fill every corner: leave room above them for the legend.
+    if !layers.is_empty() {
+        let h = (0.06 + 0.055 * layers.len() as f64).min(0.5);
+        y1 += (y1 - y0) * h / (1.0 - h);
+    }
     let pad = 0.05 * (y1 - y0);
+    // The legend goes in the corner that hides the least data (issue 18: legends covered 2025).
+    let (ylo, yhi) = if chart.log_y { ((y0 * 0.9).max(1e-300).ln(), (y1 * 1.1).ln()) } else { (y0 - pad, y1 + pad) };
+    let norm = |t: f64, v: f64| {
+        let v = if chart.log_y { v.max(1e-300).ln() } else { v };
+        ((t - t0) / (t1 - t0).max(1e-12), (v - ylo) / (yhi - ylo).max(1e-12))
+    };
+    let mut points: Vec<(f64, f64)> = Vec::new();
+    for (_, t, m, l, h) in &lines {
+        for i in 0..t.len() {
+            for v in [m[i], l[i], h[i]] {
+                if v.is_finite() {
+                    points.push(norm(t[i], v));
+                }
+            }
+        }
+    }
+    for (_, t, lo, hi) in &layers {
+        for i in 0..t.len() {
+            // A filled layer covers everything between its edges: sample it.
+            for k in 0..=4 {
+                let v = lo[i] + (hi[i] - lo[i]) * k as f64 / 4.0;
+                if v.is_finite() {
+                    points.push(norm(t[i], v));
+                }
+            }
+        }
+    }
+    let corner = legend_corner(&points, lines.len() + layers.len());
     let caption_style = ("sans-serif", 22).into_font();
     let mut builder = ChartBuilder::on(&root);
-    builder.caption(chart.title, caption_style).margin(12).x_label_area_size(40).y_label_area_size(70);
+    builder.caption(title, caption_style).margin(12).x_label_area_size(40).y_label_area_size(80);
     macro_rules! finish {
         ($ctx:expr) => {{
             let mut ctx = $ctx;
@@ -553,6 +648,7 @@ where
                 .x_desc("year")
                 .y_desc(chart.y_label)
                 .x_label_formatter(&|x| format!("{x:.0}"))
+                .y_label_formatter(&|y| fmt_num(*y))
                 .light_line_style(WHITE.mix(0.0))
                 .draw()
                 .map_err(|e| e.to_string())?;
@@ -601,7 +697,7 @@ where
             ctx.configure_series_labels()
                 .background_style(WHITE.mix(0.85))
                 .border_style(BLACK.mix(0.3))
-                .position(SeriesLabelPosition::UpperLeft)
+                .position(corner.clone())
                 .label_font(("sans-serif", 14))
                 .draw()
                 .map_err(|e| e.to_string())?;
@@ -621,43 +717,186 @@ where
 
 static FONT: &[u8] = include_bytes!("../fonts/DejaVuSans.ttf");
 
-/// Writes every chart as PNG and SVG under `out/charts/` and `out/report.html`.
-/// Returns the chart files written.
+/// The median over a series' runs of `column` at the start, in December 2030 (when the run
+/// covers it) and at the end.
+pub fn key_numbers(s: &Series, column: &str) -> [f64; 3] {
+    let (m, _, _) = band(s, column);
+    let at_2030 = s.time.iter().rposition(|t| *t < 2031.0 - 1e-9).filter(|&i| s.time[i] >= 2030.0 - 1e-9);
+    [m.first().copied().unwrap_or(f64::NAN), at_2030.map_or(f64::NAN, |i| m[i]), m.last().copied().unwrap_or(f64::NAN)]
+}
+
+/// Every leaf of a TOML value as (dotted path, value), arrays of tables by index.
+fn flatten(v: &toml::Value, path: &str, out: &mut Vec<(String, String)>) {
+    match v {
+        toml::Value::Table(t) => {
+            for (k, x) in t {
+                flatten(x, &if path.is_empty() { k.clone() } else { format!("{path}.{k}") }, out);
+            }
+        }
+        // An empty list has no leaves: beside another input's list of tables it reads as absent.
+        toml::Value::Array(a) if a.is_empty() => {}
+        toml::Value::Array(a) if a.iter().any(|x| x.is_table()) => {
+            for (i, x) in a.iter().enumerate() {
+                flatten(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        other => out.push((path.to_string(), other.to_string())),
+    }
+}
+
+/// The config keys whose values differ between the inputs: (key, value per input; "-" where
+/// an input lacks the key), in key order. Empty for one input or unreadable configs.
+pub fn config_diff(series: &[Series]) -> Vec<(String, Vec<String>)> {
+    if series.len() < 2 {
+        return Vec::new();
+    }
+    let flat: Vec<std::collections::BTreeMap<String, String>> = series
+        .iter()
+        .map(|s| {
+            let mut out = Vec::new();
+            if let Ok(t) = s.config.parse::<toml::Table>() {
+                flatten(&toml::Value::Table(t), "", &mut out);
+            }
+            out.into_iter().collect()
+        })
+        .collect();
+    let keys: std::collections::BTreeSet<&String> = flat.iter().flat_map(|m| m.keys()).collect();
+    keys.into_iter()
+        .filter_map(|k| {
+            let vals: Vec<String> = flat.iter().map(|m| m.get(k).cloned().unwrap_or_else(|| "-".into())).collect();
+            vals.iter().any(|v| *v != vals[0]).then(|| (k.clone(), vals))
+        })
+        .collect()
+}
+
+/// The outcomes the page opens with: (label, column, scale).
+const SUMMARY: [(&str, &str, f64); 7] = [
+    ("unemployment rate", "unemployment_rate", 1.0),
+    ("labour share", "labour_share", 1.0),
+    ("tier A automation", "automation_share_a", 1.0),
+    ("real wage A (USD/month)", "real_wage_a_usd_month_start_prices", 1.0),
+    ("real wage C (USD/month)", "real_wage_c_usd_month_start_prices", 1.0),
+    ("price level", "price_level", 1.0),
+    ("providers' cash flow (bn USD)", "provider_cumulative_cash_flow_usd", 1e-9),
+];
+
+fn table(header: &[String], rows: &[Vec<String>]) -> String {
+    let cell = |tag: &str, x: &String| format!("<{tag}>{}</{tag}>", html_escape(x));
+    let head: String = header.iter().map(|h| cell("th", h)).collect();
+    let body: String =
+        rows.iter().map(|r| format!("<tr>{}</tr>", r.iter().map(|x| cell("td", x)).collect::<String>())).collect();
+    format!("<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n")
+}
+
+/// Writes every chart as PNG and SVG under `out/charts/` and `out/report.html`: a summary
+/// table and the config keys that differ between the inputs first, then each chart with its
+/// caption and a table of its key numbers (start, December 2030, end). A stacked chart is
+/// drawn once per input. Returns the chart files written.
 pub fn write(series: &[Series], out: &Path) -> Result<Vec<PathBuf>, ReportError> {
     let _ = plotters::style::register_font("sans-serif", FontStyle::Normal, FONT);
     let dir = out.join("charts");
     std::fs::create_dir_all(&dir).map_err(|e| ReportError::Write { path: dir.clone(), message: e.to_string() })?;
     let mut files = Vec::new();
     let mut figures = String::new();
+    let key_header =
+        |first: &str| -> Vec<String> { [first, "start", "Dec 2030", "end"].iter().map(|s| s.to_string()).collect() };
     for chart in charts() {
-        let png = dir.join(format!("{}.png", chart.name));
-        let svg = dir.join(format!("{}.svg", chart.name));
-        let werr = |p: &Path, m: String| ReportError::Write { path: p.to_path_buf(), message: m };
-        draw(BitMapBackend::new(&png, (960, 540)).into_drawing_area(), &chart, series).map_err(|m| werr(&png, m))?;
-        let mut svg_text = String::new();
-        draw(SVGBackend::with_string(&mut svg_text, (960, 540)).into_drawing_area(), &chart, series)
-            .map_err(|m| werr(&svg, m))?;
-        std::fs::write(&svg, &svg_text).map_err(|e| werr(&svg, e.to_string()))?;
-        figures.push_str(&format!(
-            "<figure id=\"{}\">{}<figcaption>{}</figcaption></figure>\n",
-            chart.name,
-            svg_text.trim_start_matches(|c| c != '<'),
-            html_escape(chart.caption)
-        ));
-        files.push(png);
-        files.push(svg);
+        // (file stem, title, the inputs drawn, key-number rows)
+        let mut panels: Vec<(String, String, &[Series], Vec<Vec<String>>)> = Vec::new();
+        match &chart.kind {
+            Kind::Lines(col) => {
+                let rows = series
+                    .iter()
+                    .map(|s| {
+                        let k = key_numbers(s, col);
+                        std::iter::once(s.label.clone()).chain(k.iter().map(|x| fmt_num(x * chart.scale))).collect()
+                    })
+                    .collect();
+                panels.push((chart.name.to_string(), chart.title.to_string(), series, rows));
+            }
+            Kind::Stack(cols) => {
+                for (i, s) in series.iter().enumerate() {
+                    let rows = cols
+                        .iter()
+                        .map(|(col, name)| {
+                            let k = key_numbers(s, col);
+                            std::iter::once(name.to_string())
+                                .chain(k.iter().map(|x| fmt_num(x * chart.scale)))
+                                .collect()
+                        })
+                        .collect();
+                    let (stem, title) = if series.len() == 1 {
+                        (chart.name.to_string(), chart.title.to_string())
+                    } else if i == 0 {
+                        (chart.name.to_string(), format!("{}: {}", chart.title, s.label))
+                    } else {
+                        (format!("{}_{}", chart.name, i + 1), format!("{}: {}", chart.title, s.label))
+                    };
+                    panels.push((stem, title, &series[i..=i], rows));
+                }
+            }
+        }
+        for (stem, title, inputs, rows) in panels {
+            let png = dir.join(format!("{stem}.png"));
+            let svg = dir.join(format!("{stem}.svg"));
+            let werr = |p: &Path, m: String| ReportError::Write { path: p.to_path_buf(), message: m };
+            draw(BitMapBackend::new(&png, (960, 540)).into_drawing_area(), &chart, &title, inputs)
+                .map_err(|m| werr(&png, m))?;
+            let mut svg_text = String::new();
+            draw(SVGBackend::with_string(&mut svg_text, (960, 540)).into_drawing_area(), &chart, &title, inputs)
+                .map_err(|m| werr(&svg, m))?;
+            std::fs::write(&svg, &svg_text).map_err(|e| werr(&svg, e.to_string()))?;
+            let first = if matches!(chart.kind, Kind::Stack(_)) { "layer" } else { "input" };
+            figures.push_str(&format!(
+                "<figure id=\"{stem}\">{}<figcaption>{} ({})</figcaption>{}</figure>\n",
+                svg_text.trim_start_matches(|c| c != '<'),
+                html_escape(chart.caption),
+                html_escape(chart.y_label),
+                table(&key_header(first), &rows)
+            ));
+            files.push(png);
+            files.push(svg);
+        }
     }
     let inputs: String = series
         .iter()
         .map(|s| format!("<li><b>{}</b>: {}</li>", html_escape(&s.label), html_escape(&s.provenance)))
         .collect();
+    let mut header = vec!["at the end (median over runs)".to_string()];
+    header.extend(series.iter().map(|s| s.label.clone()));
+    let summary: Vec<Vec<String>> = SUMMARY
+        .iter()
+        .map(|(name, col, scale)| {
+            std::iter::once(name.to_string())
+                .chain(series.iter().map(|s| fmt_num(key_numbers(s, col)[2] * scale)))
+                .collect()
+        })
+        .collect();
+    let diff = config_diff(series);
+    let diff_html = if series.len() < 2 {
+        String::new()
+    } else if diff.is_empty() {
+        "<p>The inputs' configs are identical (for a sweep, its first run's).</p>\n".to_string()
+    } else {
+        let mut h = vec!["config key".to_string()];
+        h.extend(series.iter().map(|s| s.label.clone()));
+        let rows: Vec<Vec<String>> =
+            diff.iter().map(|(k, v)| std::iter::once(k.clone()).chain(v.iter().cloned()).collect()).collect();
+        format!(
+            "<h2>What differs between the inputs' configs</h2>\n<p>Resolved configs (for a sweep, its first run's: the sweep's parameters vary across its runs).</p>\n{}",
+            table(&h, &rows)
+        )
+    };
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>mindmill report</title>\n\
          <style>body{{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:1000px;margin:2em auto;color:#222}}\
-         figure{{margin:2em 0}}figcaption{{font-size:0.95em;color:#444;margin-top:0.3em}}svg{{max-width:100%;height:auto}}</style>\n\
+         figure{{margin:2em 0}}figcaption{{font-size:0.95em;color:#444;margin-top:0.3em}}svg{{max-width:100%;height:auto}}\
+         table{{border-collapse:collapse;margin:0.6em 0;font-size:0.9em}}th,td{{border:1px solid #ccc;padding:0.2em 0.6em;text-align:right}}\
+         th:first-child,td:first-child{{text-align:left}}</style>\n\
          </head><body>\n<h1>mindmill report</h1>\n<p>Inputs (each a series; a sweep is drawn as its median with a 10-90% band):</p><ul>{inputs}</ul>\n\
          <p>Money is US dollars; real wages are at January-2025 prices. Column definitions: docs/OUTPUTS.md; the model: docs/MODEL.md.</p>\n\
-         {figures}</body></html>\n"
+         <h2>Summary</h2>\n{}{diff_html}<h2>Charts</h2>\n{figures}</body></html>\n",
+        table(&header, &summary)
     );
     let page = out.join("report.html");
     let tmp = out.join(".report.html.tmp");
@@ -674,9 +913,70 @@ fn html_escape(s: &str) -> String {
 mod tests {
     use super::*;
 
+    fn series(label: &str, config: &str, values: &[f64]) -> Series {
+        let time: Vec<f64> = (0..values.len()).map(|i| 2025.0 + i as f64 / 12.0).collect();
+        Series {
+            label: label.into(),
+            time,
+            runs: vec![vec![("labour_share".into(), values.to_vec())]],
+            provenance: String::new(),
+            config: config.into(),
+        }
+    }
+
+    #[test]
+    fn key_numbers_are_start_december_2030_and_end() {
+        let values: Vec<f64> = (0..120).map(|i| i as f64).collect();
+        // Tick 71 is December 2030 (2025 + 71/12 = 2030.92).
+        assert_eq!(key_numbers(&series("a", "", &values), "labour_share"), [0.0, 71.0, 119.0]);
+        let short = key_numbers(&series("a", "", &values[..24]), "labour_share");
+        assert!(short[1].is_nan() && short[2] == 23.0, "no 2030 in a two-year run");
+    }
+
+    #[test]
+    fn config_diff_lists_only_keys_that_differ() {
+        let a = "[run]\nseed = 1\nyears = 10\n[[providers]]\nname = \"A\"\n";
+        let b = "[run]\nseed = 2\nyears = 10\n[[providers]]\nname = \"A\"\n[[providers]]\nname = \"B\"\n";
+        let d = config_diff(&[series("x", a, &[1.0]), series("y", b, &[1.0])]);
+        let keys: Vec<&str> = d.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(keys, ["providers[1].name", "run.seed"]);
+        assert_eq!(d[0].1, ["-", "\"B\""]);
+        assert!(config_diff(&[series("x", a, &[1.0])]).is_empty(), "one input has nothing to compare");
+    }
+
+    #[test]
+    fn the_legend_goes_where_the_data_are_not() {
+        // A line rising from lower left to upper right: the upper left is occupied at the
+        // start of the run only if the line starts high; here the upper left is free.
+        let rising: Vec<(f64, f64)> = (0..=100).map(|i| (i as f64 / 100.0, i as f64 / 100.0)).collect();
+        assert!(matches!(legend_corner(&rising, 2), SeriesLabelPosition::UpperLeft));
+        // A line that starts high on the left and falls (the unemployment chart's 2025 was hidden).
+        let falling: Vec<(f64, f64)> = (0..=100).map(|i| (i as f64 / 100.0, 1.0 - i as f64 / 100.0)).collect();
+        assert!(matches!(legend_corner(&falling, 2), SeriesLabelPosition::UpperRight));
+        // Flat at the top: a lower corner.
+        let top: Vec<(f64, f64)> = (0..=100).map(|i| (i as f64 / 100.0, 0.97)).collect();
+        assert!(matches!(legend_corner(&top, 2), SeriesLabelPosition::LowerRight));
+    }
+
+    #[test]
+    fn numbers_read_as_people_write_them() {
+        assert_eq!(fmt_num(7216.4), "7,216");
+        assert_eq!(fmt_num(-903_772.0), "-903,772");
+        assert_eq!(fmt_num(0.0791), "0.0791");
+        assert_eq!(fmt_num(1.012), "1.01");
+        assert_eq!(fmt_num(2.5e12), "2.50e12");
+        assert_eq!(fmt_num(f64::NAN), "-");
+    }
+
     #[test]
     fn runs_with_one_folder_name_get_distinct_labels() {
-        let s = |label: &str| Series { label: label.into(), time: vec![], runs: vec![], provenance: String::new() };
+        let s = |label: &str| Series {
+            label: label.into(),
+            time: vec![],
+            runs: vec![],
+            provenance: String::new(),
+            config: String::new(),
+        };
         let mut series = vec![s("baseline"), s("baseline"), s("parity"), s("baseline")];
         let dirs: Vec<PathBuf> =
             ["a/baseline", "b/baseline", "b/parity", "a/baseline"].iter().map(PathBuf::from).collect();

@@ -154,7 +154,9 @@ enum Command {
     /// employment by tier, automation by tier, AI cost and chip efficiency, provider
     /// revenue, costs and cumulative cash flow with the payback month, datacenter capex
     /// and energy, labour share and the split of the surplus, s/v and the profit rate,
-    /// unemployment and output.
+    /// unemployment and output. The page opens with a summary table and the config keys
+    /// that differ between the inputs; each chart has a table of key numbers (start,
+    /// December 2030, end); stacked charts are drawn once per input.
     ///
     /// Example:
     ///   mindmill report outputs/baseline-seed42 outputs/open_weight_parity-seed42
