@@ -436,7 +436,11 @@ fn report_renders_every_chart_with_the_expected_series() {
                 assert!(text.contains("<svg") && text.trim_end().ends_with("</svg>"), "{}", p.display());
                 let name = p.file_stem().unwrap().to_string_lossy().into_owned();
                 // Stacked charts are drawn once per input (issue 18), each with its own layers.
-                if !["provider_revenue", "provider_costs", "surplus_split"].iter().any(|s| name.starts_with(s)) {
+                // Per-provider charts have the providers in their legend.
+                let own_legend =
+                    ["provider_revenue", "provider_costs", "surplus_split"].iter().any(|s| name.starts_with(s))
+                        || name.contains("by_provider");
+                if !own_legend {
                     let label = |l: &str| text.contains(&format!(">{l}<")) || text.contains(&format!(">\n{l}\n<"));
                     assert!(label("base") && label("parity"), "{name}: both series in the legend");
                 }
@@ -446,13 +450,21 @@ fn report_renders_every_chart_with_the_expected_series() {
         }
     }
     assert!(charts >= 20, "{charts} charts");
-    for stack in ["provider_revenue_2", "provider_costs_2", "surplus_split_2"] {
+    for stack in [
+        "provider_revenue_2",
+        "provider_costs_2",
+        "surplus_split_2",
+        "provider_cash_flow_by_provider",
+        "provider_cash_flow_by_provider_2",
+        "provider_ai_revenue_by_provider_2",
+    ] {
         assert!(out.join("charts").join(format!("{stack}.png")).is_file(), "{stack}: the second input's stack");
     }
     // The page opens with a summary table and what differs between the configs; every chart
     // has a table of its key numbers.
     assert!(html.contains("<h2>Summary</h2>") && html.contains("What differs between the inputs' configs"));
     assert!(html.contains("<td>events[0].kind</td>"), "the parity scenario's event in the config diff");
+    assert!(html.contains("<th>payback month</th>") && html.contains("<td>Frontier Lab A</td>"), "per-provider tables");
     assert_eq!(html.matches("<figure").count(), html.matches("<th>start</th>").count(), "a key-number table per chart");
     assert!(html.contains("Who captures the surplus") && html.contains("payback month"));
     // A new report replaces the old one as a whole folder: nothing of the old one is left.

@@ -59,6 +59,132 @@ pub struct Series {
     pub provenance: String,
     /// The resolved config of its (first) run, as TOML (the `mindmill.config` metadata).
     pub config: String,
+    /// A run folder's providers (from `providers.parquet`), each as a series of its own
+    /// with the columns of `PROVIDER_COLUMNS`; empty for a sweep (its runs keep only the
+    /// aggregates).
+    pub providers: Vec<Series>,
+}
+
+/// Per-provider columns the provider charts draw, derived from `providers.parquet`:
+/// (column, the provider columns summed into it).
+pub const PROVIDER_COLUMNS: [(&str, &[&str]); 3] = [
+    (
+        "ai_revenue_usd_month",
+        &[
+            "revenue_subscription_usd_month",
+            "revenue_api_usd_month",
+            "revenue_enterprise_usd_month",
+            "revenue_bundled_ai_usd_month",
+        ],
+    ),
+    (
+        "cash_costs_usd_month",
+        &[
+            "energy_cost_usd_month",
+            "staff_cost_usd_month",
+            "ai_tax_usd_month",
+            "capex_usd_month",
+            "building_spending_usd_month",
+        ],
+    ),
+    ("cumulative_cash_flow_usd", &["cumulative_cash_flow_usd"]),
+];
+
+/// Each provider of a run's `providers.parquet` as a series (label = its name), with the
+/// payback month in its provenance.
+fn read_providers(path: &Path, time: &[f64], config: &str) -> Result<Vec<Series>, ReportError> {
+    let err = |m: String| ReportError::Read { path: path.to_path_buf(), message: m };
+    let df = mindmill_export::read(path).map_err(|e| err(e.to_string()))?;
+    let f64s = |name: &str| -> Result<Vec<f64>, ReportError> {
+        let c = df.column(name).map_err(|e| err(e.to_string()))?;
+        let c = c.cast(&DataType::Float64).map_err(|e| err(e.to_string()))?;
+        Ok(c.f64().map_err(|e| err(e.to_string()))?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+    };
+    let names: Vec<String> = {
+        let c = df.column("provider").map_err(|e| err(e.to_string()))?;
+        let c = c.cast(&DataType::String).map_err(|e| err(e.to_string()))?;
+        c.str().map_err(|e| err(e.to_string()))?.iter().map(|v| v.unwrap_or("").to_string()).collect()
+    };
+    let mut order: Vec<String> = Vec::new();
+    for n in &names {
+        if !order.contains(n) {
+            order.push(n.clone());
+        }
+    }
+    let payback = f64s("payback_tick")?;
+    let mut sums = Vec::new();
+    for (col, parts) in PROVIDER_COLUMNS {
+        let mut total = vec![0.0; names.len()];
+        for part in parts {
+            for (t, v) in total.iter_mut().zip(f64s(part)?) {
+                *t += v;
+            }
+        }
+        sums.push((col, total));
+    }
+    let mut out = Vec::new();
+    for name in order {
+        let rows: Vec<usize> = (0..names.len()).filter(|&i| names[i] == name).collect();
+        if rows.len() != time.len() {
+            return Err(err(format!("provider {name} has {} months where the run has {}", rows.len(), time.len())));
+        }
+        let cols = sums.iter().map(|(c, v)| (c.to_string(), rows.iter().map(|&i| v[i]).collect())).collect();
+        let last = payback[*rows.last().expect("a run has months")];
+        let paid = if last >= 0.0 {
+            let t = time[last as usize];
+            format!("{:.0}-{:02.0}", t.floor(), (t.fract() * 12.0).round() + 1.0)
+        } else {
+            "none".to_string()
+        };
+        out.push(Series {
+            label: name,
+            time: time.to_vec(),
+            runs: vec![cols],
+            provenance: paid,
+            config: config.to_string(),
+            providers: Vec::new(),
+        });
+    }
+    Ok(out)
+}
+
+/// The per-provider charts, drawn for each run input: one line per provider.
+pub fn provider_charts() -> Vec<Chart> {
+    let c = |name, title, y_label, caption, col, scale| Chart {
+        name,
+        title,
+        y_label,
+        caption,
+        kind: Kind::Lines(col),
+        log_y: false,
+        scale,
+    };
+    vec![
+        c(
+            "provider_ai_revenue_by_provider",
+            "AI revenue by provider",
+            "billion USD per month",
+            "Subscriptions, metered API, enterprise contracts and a platform's bundled AI (the part of its product revenue its AI adds), per provider.",
+            "ai_revenue_usd_month",
+            1e-9,
+        ),
+        c(
+            "provider_costs_by_provider",
+            "Cash costs by provider",
+            "billion USD per month",
+            "Energy, staff, tax on AI profit, GPU purchases and datacenter buildings, per provider: what its cumulative cash flow subtracts.",
+            "cash_costs_usd_month",
+            1e-9,
+        ),
+        c(
+            "provider_cash_flow_by_provider",
+            "Cumulative cash flow by provider",
+            "billion USD",
+            "Each provider's AI business from minus its installed fleet's cost; dotted lines mark a provider's payback month (first month at or above zero), listed in the table.",
+            "cumulative_cash_flow_usd",
+            1e-9,
+        ),
+    ]
 }
 
 /// Columns the charts use.
@@ -148,7 +274,8 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
     let run = dir.join("aggregates.parquet");
     if run.exists() {
         let (time, cols, provenance, config) = read_frame(&run)?;
-        return Ok(Series { label, time, runs: vec![cols], provenance, config });
+        let providers = read_providers(&dir.join("providers.parquet"), &time, &config)?;
+        return Ok(Series { label, time, runs: vec![cols], provenance, config, providers });
     }
     let runs_dir = dir.join("runs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&runs_dir)
@@ -194,7 +321,7 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
         runs.push(cols);
     }
     provenance.push_str(&format!(", {} runs", runs.len()));
-    Ok(Series { label, time, runs, provenance, config })
+    Ok(Series { label, time, runs, provenance, config, providers: Vec::new() })
 }
 
 /// Median and 10-90% band of a column over a series' runs, per tick.
@@ -680,18 +807,24 @@ where
                 .label(label.clone())
                 .legend(move |(x, y)| Rectangle::new([(x, y - 5), (x + 18, y + 5)], colour.filled()));
             }
-            if chart.name == "provider_cash_flow" {
-                if let Some((_, t, m, _, _)) = lines.first() {
-                    if let Some(i) = m.iter().position(|v| *v >= 0.0) {
-                        let x = t[i];
-                        ctx.draw_series(DashedLineSeries::new(
-                            vec![(x, y0 - pad), (x, y1 + pad)],
-                            6,
-                            4,
-                            BLACK.stroke_width(1),
-                        ))
-                        .map_err(|e| e.to_string())?;
-                    }
+            // Payback months: the first input's on the total, every provider's on the
+            // per-provider chart, each in its line's colour.
+            let marked = match chart.name {
+                "provider_cash_flow" => 1,
+                "provider_cash_flow_by_provider" => lines.len(),
+                _ => 0,
+            };
+            for (i, (_, t, m, _, _)) in lines.iter().enumerate().take(marked) {
+                if let Some(k) = m.iter().position(|v| *v >= 0.0) {
+                    let x = t[k];
+                    let colour = if chart.name == "provider_cash_flow" { BLACK } else { PALETTE[i % PALETTE.len()] };
+                    ctx.draw_series(DashedLineSeries::new(
+                        vec![(x, y0 - pad), (x, y1 + pad)],
+                        6,
+                        4,
+                        colour.stroke_width(1),
+                    ))
+                    .map_err(|e| e.to_string())?;
                 }
             }
             ctx.configure_series_labels()
@@ -858,6 +991,55 @@ pub fn write(series: &[Series], out: &Path) -> Result<Vec<PathBuf>, ReportError>
             files.push(svg);
         }
     }
+    // Per-provider charts, one set per run input (a sweep's runs keep only the aggregates).
+    let mut provider_figures = String::new();
+    for (i, s) in series.iter().enumerate().filter(|(_, s)| !s.providers.is_empty()) {
+        for chart in provider_charts() {
+            let Kind::Lines(col) = chart.kind else { continue };
+            let stem = if i == 0 { chart.name.to_string() } else { format!("{}_{}", chart.name, i + 1) };
+            let title = format!("{}: {}", chart.title, s.label);
+            let png = dir.join(format!("{stem}.png"));
+            let svg = dir.join(format!("{stem}.svg"));
+            let werr = |p: &Path, m: String| ReportError::Write { path: p.to_path_buf(), message: m };
+            draw(BitMapBackend::new(&png, (960, 540)).into_drawing_area(), &chart, &title, &s.providers)
+                .map_err(|m| werr(&png, m))?;
+            let mut svg_text = String::new();
+            draw(SVGBackend::with_string(&mut svg_text, (960, 540)).into_drawing_area(), &chart, &title, &s.providers)
+                .map_err(|m| werr(&svg, m))?;
+            std::fs::write(&svg, &svg_text).map_err(|e| werr(&svg, e.to_string()))?;
+            let cash_flow = chart.name == "provider_cash_flow_by_provider";
+            let mut header = key_header("provider");
+            if cash_flow {
+                header.push("payback month".into());
+            }
+            let rows: Vec<Vec<String>> = s
+                .providers
+                .iter()
+                .map(|p| {
+                    let k = key_numbers(p, col);
+                    let mut row: Vec<String> =
+                        std::iter::once(p.label.clone()).chain(k.iter().map(|x| fmt_num(x * chart.scale))).collect();
+                    if cash_flow {
+                        row.push(p.provenance.clone());
+                    }
+                    row
+                })
+                .collect();
+            provider_figures.push_str(&format!(
+                "<figure id=\"{stem}\">{}<figcaption>{} ({})</figcaption>{}</figure>\n",
+                svg_text.trim_start_matches(|c| c != '<'),
+                html_escape(chart.caption),
+                html_escape(chart.y_label),
+                table(&header, &rows)
+            ));
+            files.push(png);
+            files.push(svg);
+        }
+    }
+    if !provider_figures.is_empty() {
+        figures.push_str("<h2>By provider</h2>\n");
+        figures.push_str(&provider_figures);
+    }
     let inputs: String = series
         .iter()
         .map(|s| format!("<li><b>{}</b>: {}</li>", html_escape(&s.label), html_escape(&s.provenance)))
@@ -921,6 +1103,7 @@ mod tests {
             runs: vec![vec![("labour_share".into(), values.to_vec())]],
             provenance: String::new(),
             config: config.into(),
+            providers: Vec::new(),
         }
     }
 
@@ -976,6 +1159,7 @@ mod tests {
             runs: vec![],
             provenance: String::new(),
             config: String::new(),
+            providers: Vec::new(),
         };
         let mut series = vec![s("baseline"), s("baseline"), s("parity"), s("baseline")];
         let dirs: Vec<PathBuf> =

@@ -156,7 +156,8 @@ enum Command {
     /// and energy, labour share and the split of the surplus, s/v and the profit rate,
     /// unemployment and output. The page opens with a summary table and the config keys
     /// that differ between the inputs; each chart has a table of key numbers (start,
-    /// December 2030, end); stacked charts are drawn once per input.
+    /// December 2030, end); stacked charts are drawn once per input; each run input also
+    /// gets AI revenue, cash costs and cumulative cash flow by provider, with payback months.
     ///
     /// Example:
     ///   mindmill report outputs/baseline-seed42 outputs/open_weight_parity-seed42
