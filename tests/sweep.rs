@@ -330,3 +330,58 @@ fn resume_and_merge_check_each_run_against_its_marker() {
     assert_eq!(o.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&o.stderr).contains("another sweep"));
 }
+
+#[test]
+fn compare_runs_scenarios_with_replicates_and_reports_their_bands() {
+    // Issue 18: one command for scenarios with replicates, without a sweep file.
+    let dir = scratch("compare");
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let scenarios =
+        [root.join("configs/scenarios/baseline.toml"), root.join("configs/scenarios/open_weight_parity.toml")];
+    let out = dir.join("cmp");
+    let compare = || {
+        let mut c = bin();
+        c.arg("compare")
+            .args(&scenarios)
+            .args(["--seeds", "2", "--workers", "400", "--years", "2", "--threads", "1", "--out"])
+            .arg(&out);
+        c.output().unwrap()
+    };
+    let text = succeeded(compare());
+    assert!(text.contains("baseline: 2 runs (2 run now, 0 already done)"), "{text}");
+    for name in ["baseline", "open_weight_parity"] {
+        assert!(out.join(name).join("runs.parquet").is_file(), "{name}: a complete sweep folder");
+    }
+    let html = std::fs::read_to_string(out.join("report/report.html")).unwrap();
+    assert!(
+        html.contains("<b>baseline</b>") && html.contains("<b>open_weight_parity</b>") && html.contains("2 runs"),
+        "both scenarios, 2 replicates each"
+    );
+    // The same command again resumes and redraws; nothing is rerun.
+    let text = succeeded(compare());
+    assert!(text.contains("baseline: 2 runs (0 run now, 2 already done)"), "{text}");
+    // A scenario that cannot run with the options is refused before anything runs: the
+    // parity scenario's event in month 12 lies beyond a one-year horizon.
+    let o =
+        bin().arg("compare").args(&scenarios).args(["--years", "1", "--out"]).arg(dir.join("short")).output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert_eq!(o.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains("open_weight_parity.toml cannot run with --workers 5000 and --years 1")
+            && err.contains("events[0].month"),
+        "{err}"
+    );
+    assert!(!dir.join("short").join("baseline").exists(), "no scenario ran");
+    // A bad scenario is refused before anything runs.
+    let bad = dir.join("bad.toml");
+    std::fs::write(&bad, "[run]\nyaers = 3\n").unwrap();
+    let o = bin().arg("compare").arg(&bad).arg("--out").arg(dir.join("other")).output().unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("did you mean `years`"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(!dir.join("other").exists(), "nothing written for a bad scenario");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

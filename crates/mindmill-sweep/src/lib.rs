@@ -294,8 +294,13 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     if spec.seeds.is_empty() {
         return Err(bad("`seeds` needs at least one seed".into()));
     }
-    if spec.parameters.is_empty() {
-        return Err(bad("`parameters` needs at least one [[parameters]] table".into()));
+    // A grid over no parameters is one point: the base config once per seed (replicates,
+    // as `mindmill compare` runs them).
+    if spec.parameters.is_empty() && spec.design != Design::Grid {
+        return Err(bad(
+            "`parameters` needs at least one [[parameters]] table (a grid with none runs the base once per seed)"
+                .into(),
+        ));
     }
     for o in &spec.outcomes {
         if !OUTCOMES.iter().any(|(n, _)| n == o) {

@@ -173,6 +173,36 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
+    /// Run scenarios with replicates and compare them in one report, with bands.
+    ///
+    /// Each scenario file is run once per seed (a sweep with no parameters, in
+    /// OUT/<scenario name>/, resumable like any sweep); then the report of all of them goes
+    /// to OUT/report, each drawn as its median with a 10-90% band over the seeds. Rerunning
+    /// the same command resumes; other --seeds, --workers or --years need another --out.
+    ///
+    /// Example:
+    ///   mindmill compare configs/scenarios/baseline.toml configs/scenarios/open_weight_parity.toml --seeds 5
+    #[command(verbatim_doc_comment)]
+    Compare {
+        /// Scenario (config) files, at most 7.
+        #[arg(required = true)]
+        scenarios: Vec<PathBuf>,
+        /// Replicates per scenario: seeds 1..=N.
+        #[arg(long, default_value_t = 5)]
+        seeds: u64,
+        /// Worker agents per run (default: the documented minimum for converged results).
+        #[arg(long)]
+        workers: Option<u64>,
+        /// Years per run (default: each scenario's own).
+        #[arg(long)]
+        years: Option<u32>,
+        /// Output folder: one sweep folder per scenario and report/.
+        #[arg(long, default_value = "outputs/compare")]
+        out: PathBuf,
+        /// Threads (0 = all cores).
+        #[arg(long, default_value_t = 0)]
+        threads: usize,
+    },
     /// Print a run's transaction-flow and balance-sheet matrices for one month.
     ///
     /// Rows are flows (wages, interest, taxes, ...) and changes in financial instruments,
@@ -349,6 +379,9 @@ fn main() -> ExitCode {
             _ => bench_table(&workers, years, &threads, csv.as_deref()),
         },
         Command::Report { dirs, out, force } => report(&dirs, &out, force),
+        Command::Compare { scenarios, seeds, workers, years, out, threads } => {
+            compare(&scenarios, seeds, workers, years, &out, threads)
+        }
         Command::Accounts { dir, month, out } => accounts(&dir, month.as_deref(), out),
         Command::Sweep(args) => sweep(args),
         Command::Merge { sweep, out } => merge(&sweep, out),
@@ -699,6 +732,93 @@ fn slurm(sweep_file: &Path, out: Option<PathBuf>, job: &mindmill_sweep::SlurmJob
         q(&out)
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The sweep file `mindmill compare` writes for one scenario: a grid over no parameters, so
+/// the scenario runs once per seed.
+fn compare_spec(scenario: &Path, seeds: u64, workers: u64, years: Option<u32>) -> Result<String> {
+    let base = std::fs::canonicalize(scenario).with_context(|| format!("cannot read {}", scenario.display()))?;
+    let base = base.to_str().context("the scenario's path is not UTF-8")?;
+    let seeds: Vec<String> = (1..=seeds).map(|s| s.to_string()).collect();
+    let years = years.map_or(String::new(), |y| format!("years = {y}\n"));
+    Ok(format!(
+        "# written by mindmill compare: {} once per seed\nbase = {}\ndesign = \"grid\"\nseeds = [{}]\nworkers = {workers}\n{years}outcomes = []\nparameters = []\n",
+        scenario.display(),
+        toml::Value::String(base.to_string()),
+        seeds.join(", ")
+    ))
+}
+
+fn compare(
+    scenarios: &[PathBuf],
+    seeds: u64,
+    workers: Option<u64>,
+    years: Option<u32>,
+    out: &Path,
+    threads: usize,
+) -> Result<ExitCode> {
+    if scenarios.len() > 7 {
+        bail!("{} scenarios is too many for readable charts: compare at most 7", scenarios.len());
+    }
+    if !(1..=1000).contains(&seeds) {
+        bail!("--seeds {seeds} is not allowed: 1 to 1000 replicates");
+    }
+    if threads > 256 {
+        bail!("--threads {threads} is not allowed: use 0 (all cores) or a number up to 256");
+    }
+    let workers = workers.unwrap_or(mindmill_config::MIN_CONVERGED_WORKERS);
+    warn_below_minimum(workers, "mindmill compare");
+    // Every scenario is checked before anything runs.
+    let mut names: Vec<String> = Vec::new();
+    let mut specs = Vec::new();
+    for s in scenarios {
+        Config::from_file(s)?;
+        let name = s.file_stem().map_or("scenario".into(), |n| n.to_string_lossy().into_owned());
+        if names.contains(&name) {
+            bail!(
+                "two scenarios are named {name}: their folders under {} would be the same; rename one",
+                out.display()
+            );
+        }
+        names.push(name);
+        specs.push(compare_spec(s, seeds, workers, years)?);
+    }
+    let spec_dir = out.join(".specs");
+    std::fs::create_dir_all(&spec_dir).with_context(|| format!("cannot create {}", spec_dir.display()))?;
+    // Every scenario's runs are resolved (with --workers and --years) before any runs.
+    let mut sweeps = Vec::new();
+    for ((name, text), scenario) in names.iter().zip(&specs).zip(scenarios) {
+        let path = spec_dir.join(format!("{name}.toml"));
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        let years_text = years.map_or(String::new(), |y| format!(" and --years {y}"));
+        let sweep = mindmill_sweep::load(&path)
+            .with_context(|| format!("{} cannot run with --workers {workers}{years_text}", scenario.display()))?;
+        sweeps.push(sweep);
+    }
+    mindmill_model::init_threads(1);
+    let mut dirs = Vec::new();
+    for (name, sweep) in names.iter().zip(&sweeps) {
+        let dir = out.join(name);
+        let bar = progress_bar(sweep.plans.len() as u64, "run", false);
+        let outcome = mindmill_sweep::run(sweep, &dir, None, threads, &STOP, |done, _| bar.set_position(done as u64))?;
+        bar.finish_and_clear();
+        println!(
+            "{}: {} runs ({} run now, {} already done)",
+            dir.display(),
+            outcome.in_shard,
+            outcome.executed,
+            outcome.skipped
+        );
+        if outcome.interrupted {
+            eprintln!(
+                "mindmill: interrupted; finished runs are kept in {}. Run the same command again to resume.",
+                dir.display()
+            );
+            return Ok(ExitCode::from(INTERRUPTED));
+        }
+        dirs.push(dir);
+    }
+    report(&dirs, &out.join("report"), true)
 }
 
 fn report(dirs: &[PathBuf], out: &Path, force: bool) -> Result<ExitCode> {
