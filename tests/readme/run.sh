@@ -32,7 +32,7 @@ while IFS= read -r cmd; do
   case "$cmd" in
     "cargo test --release --workspace"*) echo "-- skipped: $cmd (CI's own main step)"; skipped=$((skipped + 1)); continue ;;
     "cargo run --release -- "*) cmd="mindmill ${cmd#cargo run --release -- }"; why="the binary cargo run builds" ;;
-    "mindmill run --workers 140900000"*) cmd="mindmill run --workers 2000000 --years 1"; why="scaled from 140.9 M workers and 10 years" ;;
+    "mindmill run --workers 140900000"*) cmd="mindmill run --workers 2000000 --years 1 --out outputs/national"; why="scaled from 140.9 M workers and 10 years" ;;
     "mindmill validate --seeds 5"*) cmd="$cmd --workers 5000 --convergence-sizes 5000,10000 --convergence-seeds 2"; why="at 5,000 workers, two convergence sizes" ;;
     *"&& sbatch "*)
       if ! command -v sbatch >/dev/null; then
