@@ -8,8 +8,8 @@
 #     hour; docs/PERFORMANCE.md has its measurement);
 #   - `mindmill validate --seeds 5` runs at 5,000 workers with a two-size convergence study
 #     (the full one takes 10 minutes; docs/VALIDATION.md is its output);
-#   - `sbatch` runs only where Slurm is installed; elsewhere the script it would submit is
-#     checked to exist.
+#   - `sbatch` runs only where a Slurm cluster answers `sinfo`; elsewhere the script it would
+#     submit is checked to exist (tests/slurm/run.sh submits such a script to a real cluster).
 # The Python block is run too when a Python with polars is given as the second argument.
 # Usage: tests/readme/run.sh PATH/TO/mindmill [PATH/TO/python]
 set -euo pipefail
@@ -35,10 +35,11 @@ while IFS= read -r cmd; do
     "mindmill run --workers 140900000"*) cmd="mindmill run --workers 2000000 --years 1 --out outputs/national"; why="scaled from 140.9 M workers and 10 years" ;;
     "mindmill validate --seeds 5"*) cmd="$cmd --workers 5000 --convergence-sizes 5000,10000 --convergence-seeds 2"; why="at 5,000 workers, two convergence sizes" ;;
     *"&& sbatch "*)
-      if ! command -v sbatch >/dev/null; then
+      # A cluster answers sinfo; an installed client with no controller does not.
+      if ! { command -v sbatch >/dev/null && sinfo >/dev/null 2>&1; }; then
         script="${cmd##*&& sbatch }"
         cmd="${cmd%% && sbatch *} && test -s $script"
-        why="no Slurm here: the script is checked instead of submitted"
+        why="no Slurm cluster here: the script is checked instead of submitted"
       fi ;;
   esac
   if [ -n "$why" ]; then
