@@ -1,5 +1,5 @@
 //! Experimental designs on the unit hypercube: full grid (given levels), Latin hypercube,
-//! Saltelli's matrices for Sobol indices, and Morris trajectories. All draws come from a
+//! Saltelli's matrices for Sobol indices, Morris trajectories and Monte Carlo. All draws come from a
 //! counter-based generator keyed by the design seed, so a design is a pure function of the
 //! sweep file.
 
@@ -13,6 +13,12 @@ pub fn unit(seed: u64, a: u64, b: u64) -> f64 {
         z ^= z >> 31;
     }
     (z >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// Monte Carlo: `n` independent uniform points in `k` dimensions (mapped through each
+/// parameter's quantile function, they are draws from its prior).
+pub fn monte_carlo(n: usize, k: usize, seed: u64) -> Vec<Vec<f64>> {
+    (0..n).map(|j| (0..k).map(|d| unit(seed ^ 0x4D43_5052_494F_5253, j as u64, d as u64)).collect()).collect()
 }
 
 /// Latin hypercube: `n` points in `k` dimensions, one point per stratum in each dimension.

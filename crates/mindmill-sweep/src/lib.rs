@@ -8,6 +8,7 @@
 pub mod analyze;
 pub mod design;
 pub mod lock;
+pub mod priors;
 
 use mindmill_config::{Config, ConfigError};
 use mindmill_model::{Simulation, Table};
@@ -58,6 +59,8 @@ pub enum Design {
     Saltelli,
     /// Morris trajectories: samples x (k + 1) points.
     Morris,
+    /// Monte Carlo: `samples` independent draws from each parameter's distribution.
+    MonteCarlo,
 }
 
 /// One varied parameter.
@@ -72,9 +75,53 @@ pub struct Parameter {
     /// Upper bound (sampling designs).
     #[serde(default)]
     pub max: Option<f64>,
-    /// Levels (grid design).
+    /// Levels (grid design), or the values of a `choice` distribution.
     #[serde(default)]
     pub values: Option<Vec<f64>>,
+    /// Distribution in a sampling design (default uniform on [min, max]); see `priors`.
+    #[serde(default)]
+    pub distribution: priors::Distribution,
+    /// Mean and standard deviation of a normal.
+    #[serde(default)]
+    pub mean: Option<f64>,
+    #[serde(default)]
+    pub sd: Option<f64>,
+    /// Mean and standard deviation of ln x for a lognormal.
+    #[serde(default)]
+    pub log_mean: Option<f64>,
+    #[serde(default)]
+    pub log_sd: Option<f64>,
+    /// Peak of a triangular distribution.
+    #[serde(default)]
+    pub mode: Option<f64>,
+    /// Shape parameters of a beta distribution.
+    #[serde(default)]
+    pub alpha: Option<f64>,
+    #[serde(default)]
+    pub beta: Option<f64>,
+    /// Relative probabilities of a `choice`'s values (default equal).
+    #[serde(default)]
+    pub weights: Option<Vec<f64>>,
+}
+
+impl Parameter {
+    /// The parameter's prior in a sampling design, checked.
+    pub fn prior(&self) -> Result<priors::Prior, String> {
+        priors::resolve(&priors::Fields {
+            distribution: self.distribution,
+            min: self.min,
+            max: self.max,
+            mean: self.mean,
+            sd: self.sd,
+            log_mean: self.log_mean,
+            log_sd: self.log_sd,
+            mode: self.mode,
+            alpha: self.alpha,
+            beta: self.beta,
+            values: self.values.as_deref(),
+            weights: self.weights.as_deref(),
+        })
+    }
 }
 
 /// A sweep file.
@@ -340,11 +387,16 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
                         p.path
                     )));
                 }
+                if p.distribution != priors::Distribution::Uniform || p.min.is_some() || p.max.is_some() {
+                    return Err(bad(format!(
+                        "parameter `{}`: a grid design takes `values` only; `min`, `max` and distributions are for sampling designs",
+                        p.path
+                    )));
+                }
             }
-            _ => match (p.min, p.max) {
-                (Some(a), Some(b)) if a.is_finite() && b.is_finite() && a < b => {}
-                _ => return Err(bad(format!("parameter `{}`: this design needs finite `min` < `max`", p.path))),
-            },
+            _ => {
+                p.prior().map_err(|m| bad(format!("parameter `{}`: {m}", p.path)))?;
+            }
         }
     }
     let mut base = match &spec.base {
@@ -367,7 +419,7 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         Design::Grid => {
             spec.parameters.iter().map(|p| p.values.as_ref().map_or(0, Vec::len)).fold(1usize, usize::saturating_mul)
         }
-        Design::Lhs => spec.samples,
+        Design::Lhs | Design::MonteCarlo => spec.samples,
         Design::Saltelli => spec.samples.saturating_mul(k + 2),
         Design::Morris => spec.samples.saturating_mul(k + 1),
     };
@@ -386,16 +438,16 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         Design::Lhs => design::latin_hypercube(spec.samples, k, spec.design_seed),
         Design::Saltelli => design::saltelli(spec.samples, k, spec.design_seed),
         Design::Morris => design::morris(spec.samples, k, spec.morris_levels, spec.design_seed),
+        Design::MonteCarlo => design::monte_carlo(spec.samples, k, spec.design_seed),
     };
+    let priors: Vec<Option<priors::Prior>> =
+        spec.parameters.iter().map(|p| if spec.design == Design::Grid { None } else { p.prior().ok() }).collect();
     let mut plans = Vec::with_capacity(units.len() * spec.seeds.len());
     for (point, u) in units.iter().enumerate() {
         let raw: Vec<f64> = match spec.design {
             Design::Grid => u.clone(),
-            _ => u
-                .iter()
-                .zip(&spec.parameters)
-                .map(|(x, p)| p.min.unwrap() + x * (p.max.unwrap() - p.min.unwrap()))
-                .collect(),
+            // Each coordinate through its parameter's quantile function (checked above).
+            _ => u.iter().zip(&priors).map(|(x, p)| p.as_ref().expect("checked prior").quantile(*x)).collect(),
         };
         let mut config = base.clone();
         let mut values = Vec::with_capacity(raw.len());
@@ -1047,6 +1099,52 @@ mod tests {
     }
 
     #[test]
+    fn monte_carlo_draws_from_the_priors_and_is_the_same_at_every_shard_count() {
+        let dir = std::env::temp_dir().join(format!("mindmill-sweep-priors-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let spec = dir.join("mc.toml");
+        std::fs::write(
+            &spec,
+            "design = \"monte_carlo\"\nsamples = 2000\ndesign_seed = 3\nseeds = [1]\nworkers = 400\noutcomes = []\n\
+             [[parameters]]\npath = \"technology.training_efficiency_growth\"\ndistribution = \"lognormal\"\nlog_mean = 1.0\nlog_sd = 0.2\n\
+             [[parameters]]\npath = \"providers[0].markup_max\"\ndistribution = \"triangular\"\nmin = 1.0\nmode = 1.5\nmax = 3.0\n\
+             [[parameters]]\npath = \"technology.open_weight_lag_months\"\ndistribution = \"choice\"\nvalues = [3, 12]\nweights = [3, 1]\n",
+        )
+        .unwrap();
+        let sweep = load(&spec).unwrap();
+        let col = |d: usize| sweep.plans.iter().map(|p| p.values[d]).collect::<Vec<f64>>();
+        let mean = |x: &[f64]| x.iter().sum::<f64>() / x.len() as f64;
+        // Sample means against the priors' means (2,000 draws: within about 3 standard errors).
+        let (lm, ls): (f64, f64) = (1.0, 0.2);
+        let want = (lm + ls * ls / 2.0).exp();
+        assert!((mean(&col(0)) - want).abs() < 0.03 * want, "lognormal mean {} vs {want}", mean(&col(0)));
+        assert!((mean(&col(1)) - 5.5 / 3.0).abs() < 0.03, "triangular mean {}", mean(&col(1)));
+        let share_3 = col(2).iter().filter(|v| **v == 3.0).count() as f64 / 2000.0;
+        assert!((share_3 - 0.75).abs() < 0.03, "choice weights: {share_3}");
+        // Shards split the same design: every shard count gives the same runs and values.
+        let all: Vec<(u32, Vec<f64>)> = sweep.plans.iter().map(|p| (p.run, p.values.clone())).collect();
+        for n in [2u32, 3, 7] {
+            let mut union: Vec<(u32, Vec<f64>)> = (0..n)
+                .flat_map(|i| {
+                    sweep.plans.iter().filter(move |p| in_shard(p, Some((i, n)))).map(|p| (p.run, p.values.clone()))
+                })
+                .collect();
+            union.sort_by_key(|r| r.0);
+            assert_eq!(union, all, "{n} shards");
+        }
+        // A prior that cannot be drawn from is refused at load, naming the parameter.
+        std::fs::write(
+            &spec,
+            "design = \"monte_carlo\"\nsamples = 4\nseeds = [1]\noutcomes = []\n\
+             [[parameters]]\npath = \"technology.training_efficiency_growth\"\ndistribution = \"normal\"\nmean = 2.0\n",
+        )
+        .unwrap();
+        let err = load(&spec).unwrap_err().to_string();
+        assert!(err.contains("technology.training_efficiency_growth") && err.contains("needs `sd`"), "{err}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn sweep_files_that_would_fail_after_the_first_run_are_refused_at_load() {
         let dir = std::env::temp_dir().join(format!("mindmill-sweep-load-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -1118,6 +1216,9 @@ pub struct Sensitivity {
     pub total: (f64, f64, f64),
     /// Morris mu*, mu, sigma, or NaN for Sobol.
     pub morris: (f64, f64, f64),
+    /// Monte Carlo: Spearman's rank correlation of the outcome with the parameter, and the
+    /// outcome's 5%, 50% and 95% quantiles over the design points (NaN for other designs).
+    pub monte_carlo: (f64, [f64; 3]),
 }
 
 /// Global sensitivity of every outcome of a finished sweep in `out` (Saltelli or Morris
@@ -1155,6 +1256,7 @@ pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, Swe
                         first: s.first,
                         total: s.total,
                         morris: (f64::NAN, f64::NAN, f64::NAN),
+                        monte_carlo: (f64::NAN, [f64::NAN; 3]),
                     });
                 }
             }
@@ -1168,11 +1270,32 @@ pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, Swe
                         first: (f64::NAN, f64::NAN, f64::NAN),
                         total: (f64::NAN, f64::NAN, f64::NAN),
                         morris: (m.mu_star, m.mu, m.sigma),
+                        monte_carlo: (f64::NAN, [f64::NAN; 3]),
+                    });
+                }
+            }
+            Design::MonteCarlo => {
+                // The draws, recomputed from the design (a pure function of the sweep file).
+                let u = design::monte_carlo(spec.samples, k, spec.design_seed);
+                let q = [0.05, 0.5, 0.95].map(|p| analyze::quantile(&y, p));
+                for (d, p) in spec.parameters.iter().enumerate() {
+                    let prior = p.prior().map_err(|m| io(&spec_path, m))?;
+                    let x: Vec<f64> = u.iter().map(|row| prior.quantile(row[d])).collect();
+                    rows.push(Sensitivity {
+                        outcome: o.clone(),
+                        parameter: p.path.clone(),
+                        first: (f64::NAN, f64::NAN, f64::NAN),
+                        total: (f64::NAN, f64::NAN, f64::NAN),
+                        morris: (f64::NAN, f64::NAN, f64::NAN),
+                        monte_carlo: (analyze::spearman(&x, &y), q),
                     });
                 }
             }
             _ => {
-                return Err(io(&spec_path, "sensitivity analysis needs design = \"saltelli\" (Sobol) or \"morris\""));
+                return Err(io(
+                    &spec_path,
+                    "sensitivity analysis needs design = \"saltelli\" (Sobol), \"morris\" or \"monte_carlo\" (rank correlations)",
+                ));
             }
         }
     }
@@ -1189,6 +1312,10 @@ pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, Swe
         t.f64("morris_mu_star", r.morris.0);
         t.f64("morris_mu", r.morris.1);
         t.f64("morris_sigma", r.morris.2);
+        t.f64("spearman_rank_correlation", r.monte_carlo.0);
+        t.f64("outcome_q05", r.monte_carlo.1[0]);
+        t.f64("outcome_q50", r.monte_carlo.1[1]);
+        t.f64("outcome_q95", r.monte_carlo.1[2]);
     }
     let metadata = vec![
         ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),

@@ -84,8 +84,10 @@ enum Command {
     /// Run a parameter sweep: every run in parallel, resumable, shardable.
     ///
     /// A sweep file names a base config, the parameters to vary (any numeric config
-    /// field by its dotted path), a design (grid, lhs, saltelli, morris), replicate
-    /// seeds and the outcomes to summarise. Each run is written atomically under
+    /// field by its dotted path), a design (grid, lhs, saltelli, morris, monte_carlo),
+    /// replicate seeds and the outcomes to summarise. Sampling designs draw each parameter
+    /// from its distribution: uniform on [min, max] by default, or normal, lognormal,
+    /// triangular, beta or a weighted choice (docs/SWEEPS.md). Each run is written atomically under
     /// OUT/runs/run=NNNNNN/ (timeseries.parquet, summary.parquet, done); rerunning
     /// skips finished runs, so an interrupted sweep resumes where it stopped. When
     /// every run is done, OUT/runs.parquet holds one row per run.
@@ -106,7 +108,8 @@ enum Command {
         #[arg(long)]
         out: Option<PathBuf>,
     },
-    /// Sobol indices (saltelli design) or Morris mu*, sigma (morris design) of a finished sweep.
+    /// Sobol indices (saltelli), Morris mu*, sigma (morris) or rank correlations and outcome
+    /// quantiles (monte_carlo) of a finished sweep.
     ///
     /// Writes SWEEP_DIR/sensitivity.parquet and prints the parameters ranked by total
     /// effect for each outcome. Sobol intervals are 95% bootstrap intervals.
@@ -670,17 +673,39 @@ fn analyze(dir: &Path, resamples: usize) -> Result<ExitCode> {
     for o in outcomes {
         println!("{o}");
         let mut rs: Vec<_> = rows.iter().filter(|r| r.outcome == o).collect();
-        let key = |r: &&mindmill_sweep::Sensitivity| if r.total.0.is_nan() { r.morris.0 } else { r.total.0 };
+        let key = |r: &&mindmill_sweep::Sensitivity| {
+            if !r.total.0.is_nan() {
+                r.total.0
+            } else if !r.morris.0.is_nan() {
+                r.morris.0
+            } else {
+                r.monte_carlo.0.abs()
+            }
+        };
         rs.sort_by(|a, b| key(b).total_cmp(&key(a)));
         // An outcome that is the same in every run has indices of exactly 0: say so rather
         // than print a table of zeros that reads as "no parameter matters".
         let zero = |x: (f64, f64, f64)| x.0 == 0.0 && x.1 == 0.0 && x.2 == 0.0;
-        if rs.iter().all(|r| if r.total.0.is_nan() { zero(r.morris) } else { zero(r.first) && zero(r.total) }) {
+        let constant = |r: &&mindmill_sweep::Sensitivity| {
+            if !r.total.0.is_nan() {
+                zero(r.first) && zero(r.total)
+            } else if !r.morris.0.is_nan() {
+                zero(r.morris)
+            } else {
+                r.monte_carlo.1[0] == r.monte_carlo.1[2]
+            }
+        };
+        if let Some(q) = rs.first().map(|r| r.monte_carlo.1).filter(|q| !q[1].is_nan()) {
+            println!("  over the draws: 5% {:.4e}  median {:.4e}  95% {:.4e}", q[0], q[1], q[2]);
+        }
+        if rs.iter().all(constant) {
             println!("  constant across the design: every run gave the same value, so the indices say nothing");
             continue;
         }
         for r in rs {
-            if r.total.0.is_nan() {
+            if !r.monte_carlo.0.is_nan() || (r.total.0.is_nan() && r.morris.0.is_nan()) {
+                println!("  {:<48} rank correlation {:>7.3}", r.parameter, r.monte_carlo.0);
+            } else if r.total.0.is_nan() {
                 println!(
                     "  {:<48} mu* {:>10.4}  mu {:>10.4}  sigma {:>10.4}",
                     r.parameter, r.morris.0, r.morris.1, r.morris.2
