@@ -134,6 +134,15 @@ pub fn markup(max: f64, gap_oom: f64) -> f64 {
     max * (1.0 - (-gap_oom.max(0.0) / 0.5).exp())
 }
 
+/// A scarcity premium after a month with demand/supply `ratio`: it moves by the ratio's
+/// square root (partial adjustment, a damped tatonnement) within [1, `max`], so shortages are
+/// rationed by price and the premium decays back towards 1 while supply is spare. The AI
+/// price's scarcity (7.4) and the GPU price premium (7.9) follow it.
+#[inline]
+pub fn tatonnement(premium: f64, ratio: f64, max: f64) -> f64 {
+    (premium * ratio.sqrt()).clamp(1.0, max)
+}
+
 /// Standard normal distribution function (W. J. Cody's rational approximation of erfc
 /// as in Numerical Recipes' `erfcc`, relative error below 1.2e-7).
 #[inline]

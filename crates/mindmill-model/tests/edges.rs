@@ -173,12 +173,7 @@ fn every_accepted_extreme_value_runs_or_stops_clearly() {
 fn every_accepted_list_variant_runs_or_stops_clearly() {
     let base = toml::Value::try_from(small()).unwrap();
     let mut t = Trials::default();
-    let lists: Vec<String> =
-        ["population.c_major_groups", "population.a_major_groups", "adoption.regulation_cap", "providers"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-    for key in &lists {
+    for key in ["population.c_major_groups", "population.a_major_groups", "adoption.regulation_cap", "providers"] {
         let path: Vec<&str> = key.split('.').collect();
         let get = |v: &toml::Value| -> Vec<toml::Value> {
             let mut cur = v;

@@ -95,11 +95,7 @@ pub const PROVIDER_COLUMNS: [(&str, &[&str]); 3] = [
 fn read_providers(path: &Path, time: &[f64], config: &str) -> Result<Vec<Series>, ReportError> {
     let err = |m: String| ReportError::Read { path: path.to_path_buf(), message: m };
     let df = mindmill_export::read(path).map_err(|e| err(e.to_string()))?;
-    let f64s = |name: &str| -> Result<Vec<f64>, ReportError> {
-        let c = df.column(name).map_err(|e| err(e.to_string()))?;
-        let c = c.cast(&DataType::Float64).map_err(|e| err(e.to_string()))?;
-        Ok(c.f64().map_err(|e| err(e.to_string()))?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-    };
+    let f64s = |name: &str| f64_column(&df, name, path);
     let names: Vec<String> = {
         let c = df.column("provider").map_err(|e| err(e.to_string()))?;
         let c = c.cast(&DataType::String).map_err(|e| err(e.to_string()))?;
@@ -225,17 +221,21 @@ pub const COLUMNS: &[&str] = &[
     "price_level",
 ];
 
+/// Column `name` of `df` (read from `path`) as f64, nulls as NaN.
+fn f64_column(df: &DataFrame, name: &str, path: &Path) -> Result<Vec<f64>, ReportError> {
+    let err = |m: String| ReportError::Read { path: path.to_path_buf(), message: m };
+    let c = df.column(name).map_err(|e| err(e.to_string()))?;
+    let c = c.cast(&DataType::Float64).map_err(|e| err(e.to_string()))?;
+    Ok(c.f64().map_err(|e| err(e.to_string()))?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
+}
+
 /// A run file's ticks, chart columns, provenance line and resolved config.
 type Frame = (Vec<f64>, Vec<(String, Vec<f64>)>, String, String);
 
 fn read_frame(path: &Path) -> Result<Frame, ReportError> {
     let err = |m: String| ReportError::Read { path: path.to_path_buf(), message: m };
     let df = mindmill_export::read(path).map_err(|e| err(e.to_string()))?;
-    let get = |name: &str| -> Result<Vec<f64>, ReportError> {
-        let c = df.column(name).map_err(|e| err(e.to_string()))?;
-        let c = c.cast(&DataType::Float64).map_err(|e| err(e.to_string()))?;
-        Ok(c.f64().map_err(|e| err(e.to_string()))?.iter().map(|v| v.unwrap_or(f64::NAN)).collect())
-    };
+    let get = |name: &str| f64_column(&df, name, path);
     let (year, month) = (get("year")?, get("month")?);
     let time = year.iter().zip(&month).map(|(y, m)| y + (m - 1.0) / 12.0).collect();
     let cols = COLUMNS.iter().map(|c| Ok((c.to_string(), get(c)?))).collect::<Result<Vec<_>, ReportError>>()?;
@@ -858,6 +858,12 @@ pub fn key_numbers(s: &Series, column: &str) -> [f64; 3] {
     [m.first().copied().unwrap_or(f64::NAN), at_2030.map_or(f64::NAN, |i| m[i]), m.last().copied().unwrap_or(f64::NAN)]
 }
 
+/// A key-number table row: `label`, then the start, December 2030 and end of `column`
+/// times `scale`.
+fn key_row(label: &str, s: &Series, column: &str, scale: f64) -> Vec<String> {
+    std::iter::once(label.to_string()).chain(key_numbers(s, column).iter().map(|x| fmt_num(x * scale))).collect()
+}
+
 /// Every leaf of a TOML value as (dotted path, value), arrays of tables by index.
 fn flatten(v: &toml::Value, path: &str, out: &mut Vec<(String, String)>) {
     match v {
@@ -921,6 +927,38 @@ fn table(header: &[String], rows: &[Vec<String>]) -> String {
     format!("<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>\n")
 }
 
+/// Draws `chart` of `inputs` as `dir/stem.png` and `.svg` (both added to `files`) and returns
+/// its HTML figure: the SVG inline, the caption and the table of key numbers.
+#[allow(clippy::too_many_arguments)]
+fn figure(
+    dir: &Path,
+    stem: &str,
+    title: &str,
+    chart: &Chart,
+    inputs: &[Series],
+    header: &[String],
+    rows: &[Vec<String>],
+    files: &mut Vec<PathBuf>,
+) -> Result<String, ReportError> {
+    let png = dir.join(format!("{stem}.png"));
+    let svg = dir.join(format!("{stem}.svg"));
+    let werr = |p: &Path, m: String| ReportError::Write { path: p.to_path_buf(), message: m };
+    draw(BitMapBackend::new(&png, (960, 540)).into_drawing_area(), chart, title, inputs).map_err(|m| werr(&png, m))?;
+    let mut svg_text = String::new();
+    draw(SVGBackend::with_string(&mut svg_text, (960, 540)).into_drawing_area(), chart, title, inputs)
+        .map_err(|m| werr(&svg, m))?;
+    std::fs::write(&svg, &svg_text).map_err(|e| werr(&svg, e.to_string()))?;
+    files.push(png);
+    files.push(svg);
+    Ok(format!(
+        "<figure id=\"{stem}\">{}<figcaption>{} ({})</figcaption>{}</figure>\n",
+        svg_text.trim_start_matches(|c| c != '<'),
+        html_escape(chart.caption),
+        html_escape(chart.y_label),
+        table(header, rows)
+    ))
+}
+
 /// Writes every chart as PNG and SVG under `out/charts/` and `out/report.html`: a summary
 /// table and the config keys that differ between the inputs first, then each chart with its
 /// caption and a table of its key numbers (start, December 2030, end). A stacked chart is
@@ -938,26 +976,12 @@ pub fn write(series: &[Series], out: &Path) -> Result<Vec<PathBuf>, ReportError>
         let mut panels: Vec<(String, String, &[Series], Vec<Vec<String>>)> = Vec::new();
         match &chart.kind {
             Kind::Lines(col) => {
-                let rows = series
-                    .iter()
-                    .map(|s| {
-                        let k = key_numbers(s, col);
-                        std::iter::once(s.label.clone()).chain(k.iter().map(|x| fmt_num(x * chart.scale))).collect()
-                    })
-                    .collect();
+                let rows = series.iter().map(|s| key_row(&s.label, s, col, chart.scale)).collect();
                 panels.push((chart.name.to_string(), chart.title.to_string(), series, rows));
             }
             Kind::Stack(cols) => {
                 for (i, s) in series.iter().enumerate() {
-                    let rows = cols
-                        .iter()
-                        .map(|(col, name)| {
-                            let k = key_numbers(s, col);
-                            std::iter::once(name.to_string())
-                                .chain(k.iter().map(|x| fmt_num(x * chart.scale)))
-                                .collect()
-                        })
-                        .collect();
+                    let rows = cols.iter().map(|(col, name)| key_row(name, s, col, chart.scale)).collect();
                     let (stem, title) = if series.len() == 1 {
                         (chart.name.to_string(), chart.title.to_string())
                     } else if i == 0 {
@@ -970,25 +994,8 @@ pub fn write(series: &[Series], out: &Path) -> Result<Vec<PathBuf>, ReportError>
             }
         }
         for (stem, title, inputs, rows) in panels {
-            let png = dir.join(format!("{stem}.png"));
-            let svg = dir.join(format!("{stem}.svg"));
-            let werr = |p: &Path, m: String| ReportError::Write { path: p.to_path_buf(), message: m };
-            draw(BitMapBackend::new(&png, (960, 540)).into_drawing_area(), &chart, &title, inputs)
-                .map_err(|m| werr(&png, m))?;
-            let mut svg_text = String::new();
-            draw(SVGBackend::with_string(&mut svg_text, (960, 540)).into_drawing_area(), &chart, &title, inputs)
-                .map_err(|m| werr(&svg, m))?;
-            std::fs::write(&svg, &svg_text).map_err(|e| werr(&svg, e.to_string()))?;
             let first = if matches!(chart.kind, Kind::Stack(_)) { "layer" } else { "input" };
-            figures.push_str(&format!(
-                "<figure id=\"{stem}\">{}<figcaption>{} ({})</figcaption>{}</figure>\n",
-                svg_text.trim_start_matches(|c| c != '<'),
-                html_escape(chart.caption),
-                html_escape(chart.y_label),
-                table(&key_header(first), &rows)
-            ));
-            files.push(png);
-            files.push(svg);
+            figures.push_str(&figure(&dir, &stem, &title, &chart, inputs, &key_header(first), &rows, &mut files)?);
         }
     }
     // Per-provider charts, one set per run input (a sweep's runs keep only the aggregates).
@@ -998,15 +1005,6 @@ pub fn write(series: &[Series], out: &Path) -> Result<Vec<PathBuf>, ReportError>
             let Kind::Lines(col) = chart.kind else { continue };
             let stem = if i == 0 { chart.name.to_string() } else { format!("{}_{}", chart.name, i + 1) };
             let title = format!("{}: {}", chart.title, s.label);
-            let png = dir.join(format!("{stem}.png"));
-            let svg = dir.join(format!("{stem}.svg"));
-            let werr = |p: &Path, m: String| ReportError::Write { path: p.to_path_buf(), message: m };
-            draw(BitMapBackend::new(&png, (960, 540)).into_drawing_area(), &chart, &title, &s.providers)
-                .map_err(|m| werr(&png, m))?;
-            let mut svg_text = String::new();
-            draw(SVGBackend::with_string(&mut svg_text, (960, 540)).into_drawing_area(), &chart, &title, &s.providers)
-                .map_err(|m| werr(&svg, m))?;
-            std::fs::write(&svg, &svg_text).map_err(|e| werr(&svg, e.to_string()))?;
             let cash_flow = chart.name == "provider_cash_flow_by_provider";
             let mut header = key_header("provider");
             if cash_flow {
@@ -1016,24 +1014,14 @@ pub fn write(series: &[Series], out: &Path) -> Result<Vec<PathBuf>, ReportError>
                 .providers
                 .iter()
                 .map(|p| {
-                    let k = key_numbers(p, col);
-                    let mut row: Vec<String> =
-                        std::iter::once(p.label.clone()).chain(k.iter().map(|x| fmt_num(x * chart.scale))).collect();
+                    let mut row = key_row(&p.label, p, col, chart.scale);
                     if cash_flow {
                         row.push(p.provenance.clone());
                     }
                     row
                 })
                 .collect();
-            provider_figures.push_str(&format!(
-                "<figure id=\"{stem}\">{}<figcaption>{} ({})</figcaption>{}</figure>\n",
-                svg_text.trim_start_matches(|c| c != '<'),
-                html_escape(chart.caption),
-                html_escape(chart.y_label),
-                table(&header, &rows)
-            ));
-            files.push(png);
-            files.push(svg);
+            provider_figures.push_str(&figure(&dir, &stem, &title, &chart, &s.providers, &header, &rows, &mut files)?);
         }
     }
     if !provider_figures.is_empty() {

@@ -3,6 +3,7 @@
 //! a Latin hypercube, Saltelli or Morris design over priors is the same design over ranks,
 //! and a Monte Carlo design draws from the priors themselves.
 
+use mindmill_model::equations::normal_cdf;
 use serde::{Deserialize, Serialize};
 
 /// The distribution of a parameter in a sampling design.
@@ -23,22 +24,6 @@ pub enum Distribution {
     Beta,
     /// One of `values`, with probabilities proportional to `weights` (default equal).
     Choice,
-}
-
-/// Standard normal CDF. The complementary error function is the Chebyshev fit of Press et
-/// al. (Numerical Recipes, 2nd ed., 6.2), fractional error below 1.2e-7.
-pub fn normal_cdf(x: f64) -> f64 {
-    let z = x.abs() / std::f64::consts::SQRT_2;
-    let t = 1.0 / (1.0 + 0.5 * z);
-    let poly = -z * z - 1.265_512_23
-        + t * (1.000_023_68
-            + t * (0.374_091_96
-                + t * (0.096_784_18
-                    + t * (-0.186_288_06
-                        + t * (0.278_868_07
-                            + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77))))))));
-    let erfc = t * poly.exp();
-    if x >= 0.0 { 1.0 - 0.5 * erfc } else { 0.5 * erfc }
 }
 
 /// Standard normal quantile (Acklam's rational approximation, relative error below 1.2e-9).
@@ -173,18 +158,23 @@ pub enum Prior {
     Choice { values: Vec<f64>, cumulative: Vec<f64> },
 }
 
+/// The normal CDF at the truncation bounds [lo, hi] (0 and 1 where a bound is infinite), in
+/// the space of the normal: ln of the bounds for a log-normal.
+fn truncation(mean: f64, sd: f64, lo: f64, hi: f64, log: bool) -> (f64, f64) {
+    let z = |x: f64| {
+        let x = if log { if x > 0.0 { x.ln() } else { f64::NEG_INFINITY } } else { x };
+        normal_cdf((x - mean) / sd)
+    };
+    (if lo.is_finite() { z(lo) } else { 0.0 }, if hi.is_finite() { z(hi) } else { 1.0 })
+}
+
 impl Prior {
     /// The value at quantile u in [0, 1).
     pub fn quantile(&self, u: f64) -> f64 {
         match self {
             Prior::Uniform { lo, hi } => lo + u * (hi - lo),
             Prior::Normal { mean, sd, lo, hi, log } => {
-                // Truncation in the space of the normal: ln of the bounds for a log-normal.
-                let z = |x: f64| {
-                    let x = if *log { if x > 0.0 { x.ln() } else { f64::NEG_INFINITY } } else { x };
-                    normal_cdf((x - mean) / sd)
-                };
-                let (a, b) = (if lo.is_finite() { z(*lo) } else { 0.0 }, if hi.is_finite() { z(*hi) } else { 1.0 });
+                let (a, b) = truncation(*mean, *sd, *lo, *hi, *log);
                 let y = mean + sd * normal_quantile(a + u * (b - a));
                 let x = if *log { y.exp() } else { y };
                 x.clamp(*lo, *hi)
@@ -306,11 +296,8 @@ pub fn resolve(f: &Fields) -> Result<Prior, String> {
             let (lo, hi) = bounds(lo, hi)?;
             let prior = Prior::Normal { mean, sd, lo, hi, log };
             // Truncation must leave probability mass to draw from.
-            let z = |x: f64| {
-                let x = if log { if x > 0.0 { x.ln() } else { f64::NEG_INFINITY } } else { x };
-                normal_cdf((x - mean) / sd)
-            };
-            let mass = (if hi.is_finite() { z(hi) } else { 1.0 }) - (if lo.is_finite() { z(lo) } else { 0.0 });
+            let (a, b) = truncation(mean, sd, lo, hi, log);
+            let mass = b - a;
             if mass < 1e-9 {
                 return Err(format!(
                     "[`min`, `max`] = [{lo}, {hi}] holds almost none of the distribution ({mass:.1e})"

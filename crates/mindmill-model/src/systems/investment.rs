@@ -344,7 +344,7 @@ pub fn invest_in_datacenters(
 /// raises GPU prices and chip vendors' rents until capacity catches up.
 pub fn supply_chips(tech: &mut Tech, ordered: f64, d: &mindmill_config::DatacenterConfig) {
     let capacity = tech.chip_capacity.max(1e-9);
-    tech.gpu_premium = (tech.gpu_premium * (ordered / capacity).sqrt()).clamp(1.0, d.max_gpu_premium);
+    tech.gpu_premium = crate::equations::tatonnement(tech.gpu_premium, ordered / capacity, d.max_gpu_premium);
     // Capacity grows towards orders, and shrinks no faster than its equipment retires (over
     // a GPU life): lines built for a surge stay until they wear out.
     let retired = capacity * (1.0 - 1.0 / (12.0 * d.gpu_life_years));

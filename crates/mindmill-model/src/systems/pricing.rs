@@ -37,7 +37,7 @@ pub fn update_scarcity(p: &mut Provider) {
     } else {
         0.0
     };
-    p.scarcity = (p.scarcity * ratio.sqrt()).clamp(1.0, MAX_SCARCITY);
+    p.scarcity = crate::equations::tatonnement(p.scarcity, ratio, MAX_SCARCITY);
 }
 
 /// Markup of a Bertrand-Nash price under logit demand with price taste `beta` (utility per
