@@ -12,7 +12,7 @@ fn small_run(out: &Path, extra: &[&str]) -> std::process::Output {
     c.output().unwrap()
 }
 
-const FILES: [&str; 10] = [
+const FILES: [&str; 11] = [
     "aggregates",
     "tiers",
     "providers",
@@ -23,6 +23,7 @@ const FILES: [&str; 10] = [
     "markets",
     "transactions",
     "balance_sheet",
+    "ages",
 ];
 
 #[test]

@@ -136,14 +136,30 @@ pub struct PopulationConfig {
     /// Standard deviation of log skill within an occupation. Default 0.3.
     pub skill_sigma: f64,
     /// Worker deposits at start, months of wage. Default 2.
+    /// Age at which people enter the labour force, years. Default 20.
+    pub entry_age: u8,
+    /// Age at which people retire, years; a retiree's place is taken by an entrant, so
+    /// ages stay uniform on [entry_age, retirement_age). Default 65.
+    pub retirement_age: u8,
     pub initial_deposit_months: f64,
-    /// SOC major groups (two digits) whose exposed occupations are tier C. Default 11, 21, 23, 25, 29.
+    /// SOC major groups of cognitive work: Acemoglu & Autor's (2011) professional, managerial
+    /// and technical occupations (11-29), sales (41) and office and administrative support (43).
+    /// Their occupations are knowledge work where they can be done away from a workplace
+    /// (`teleworkable_min`); all others are manual and in-person work, tier M.
+    /// Default 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 41, 43.
+    pub knowledge_major_groups: Vec<String>,
+    /// Teleworkable share (Dingel & Neiman 2020) at or above which an occupation of a knowledge
+    /// group is knowledge work; below it the work needs a place, equipment or people present
+    /// (tier M). Default 0.5.
+    pub teleworkable_min: f64,
+    /// Knowledge groups whose occupations are tier C: work of judgement, responsibility and
+    /// relationships (management, community and social service, legal, education, healthcare
+    /// practitioners). Default 11, 21, 23, 25, 29.
     pub c_major_groups: Vec<String>,
-    /// SOC major groups whose exposed occupations are tier A regardless of exposure level. Default 43.
+    /// Knowledge groups whose occupations are tier A whatever their exposure: routine cognitive
+    /// work (Acemoglu & Autor 2011: office and administrative support). Default 43.
     pub a_major_groups: Vec<String>,
-    /// Exposure below which an occupation is tier M. Default 0.25.
-    pub low_exposure: f64,
-    /// Exposure at or above which an occupation outside the C groups is tier A. Default 0.5.
+    /// Exposure at or above which other knowledge work is tier A, below which tier B. Default 0.5.
     pub high_exposure: f64,
 }
 

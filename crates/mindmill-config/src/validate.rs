@@ -73,25 +73,44 @@ pub(crate) fn check(c: &Config) -> Check {
     range("population.initial_unemployment", p.initial_unemployment, 0.0, 0.5)?;
     range("population.skill_sigma", p.skill_sigma, 0.0, 2.0)?;
     range("population.initial_deposit_months", p.initial_deposit_months, 0.0, 120.0)?;
-    unit("population.low_exposure", p.low_exposure)?;
-    unit("population.high_exposure", p.high_exposure)?;
-    if p.low_exposure >= p.high_exposure {
+    if !(14..25).contains(&p.entry_age) {
+        return fail("population.entry_age", p.entry_age, "an age from 14 to 24 (the first age band ends at 25)");
+    }
+    if !(56..=80).contains(&p.retirement_age) {
         return fail(
-            "population.low_exposure",
-            p.low_exposure,
-            "below population.high_exposure (equal thresholds leave tier B empty)",
+            "population.retirement_age",
+            p.retirement_age,
+            "an age from 56 to 80 (the last age band starts at 55)",
         );
     }
-    for (i, g) in p.c_major_groups.iter().chain(&p.a_major_groups).enumerate() {
-        if g.len() != 2 || !g.bytes().all(|b| b.is_ascii_digit()) {
-            let key =
-                if i < p.c_major_groups.len() { "population.c_major_groups" } else { "population.a_major_groups" };
-            return fail(key, format!("\"{g}\""), "two-digit SOC major group codes such as \"43\"");
+    unit("population.teleworkable_min", p.teleworkable_min)?;
+    unit("population.high_exposure", p.high_exposure)?;
+    let lists = [
+        ("population.knowledge_major_groups", &p.knowledge_major_groups),
+        ("population.c_major_groups", &p.c_major_groups),
+        ("population.a_major_groups", &p.a_major_groups),
+    ];
+    for (key, groups) in lists {
+        for g in groups {
+            if g.len() != 2 || !g.bytes().all(|b| b.is_ascii_digit()) {
+                return fail(key, format!("\"{g}\""), "two-digit SOC major group codes such as \"43\"");
+            }
+            if !SOC_MAJOR_GROUPS.contains(&g.as_str()) {
+                return fail(
+                    key,
+                    format!("\"{g}\""),
+                    &format!("a 2018 SOC major group: {}", SOC_MAJOR_GROUPS.join(", ")),
+                );
+            }
         }
-        if !SOC_MAJOR_GROUPS.contains(&g.as_str()) {
-            let key =
-                if i < p.c_major_groups.len() { "population.c_major_groups" } else { "population.a_major_groups" };
-            return fail(key, format!("\"{g}\""), &format!("a 2018 SOC major group: {}", SOC_MAJOR_GROUPS.join(", ")));
+    }
+    for (key, groups) in &lists[1..] {
+        if let Some(g) = groups.iter().find(|g| !p.knowledge_major_groups.contains(g)) {
+            return fail(
+                key,
+                format!("\"{g}\""),
+                "groups also in population.knowledge_major_groups (tiers A and C are knowledge work)",
+            );
         }
     }
     if let Some(g) = p.c_major_groups.iter().find(|g| p.a_major_groups.contains(g)) {

@@ -10,6 +10,7 @@ const OCCUPATIONS_CSV: &str = include_str!("../data/occupation_ai_exposure_oes20
 const ELECTRICITY_CSV: &str = include_str!("../data/electricity_prices_industrial_us_states.csv");
 const INDUSTRY_CSV: &str = include_str!("../data/felten_aiie_by_industry_naics4.csv");
 const SECTOR_OCCUPATIONS_CSV: &str = include_str!("../data/oews_natsector_occ_2022.csv");
+const TELEWORK_CSV: &str = include_str!("../data/dingel_neiman_teleworkable_soc2010.csv");
 
 /// One BLS OES occupation with its LLM exposure (Eloundou et al. 2024).
 #[derive(Debug, Clone, PartialEq)]
@@ -34,6 +35,12 @@ pub struct Occupation {
     pub human_gamma: f64,
     /// True when the exposure ratings were missing and imputed from the major group.
     pub exposure_imputed: bool,
+    /// Share of the occupation's work that can be done at home (Dingel & Neiman 2020):
+    /// 0 for work that needs a place, tools or people present, 1 for work that needs none.
+    pub teleworkable: f64,
+    /// True when the occupation's 2018 SOC code is not in Dingel & Neiman's 2010 list and
+    /// `teleworkable` is the mean of its SOC minor group (else major group).
+    pub teleworkable_imputed: bool,
 }
 
 #[derive(Deserialize)]
@@ -47,6 +54,38 @@ struct OccRow {
     gpt4_gamma: Option<f64>,
     human_beta: Option<f64>,
     human_gamma: Option<f64>,
+}
+
+#[derive(Deserialize)]
+struct TeleworkRow {
+    #[serde(rename = "OCC_CODE")]
+    soc_code: String,
+    teleworkable: f64,
+}
+
+/// Dingel & Neiman's teleworkable share by 2010 SOC code.
+fn teleworkable_by_code() -> Vec<(String, f64)> {
+    csv::Reader::from_reader(TELEWORK_CSV.as_bytes())
+        .deserialize::<TeleworkRow>()
+        .map(|r| r.map(|r| (r.soc_code, r.teleworkable)))
+        .collect::<Result<_, _>>()
+        .expect("shipped teleworkability data parses")
+}
+
+/// Teleworkable share of a 2018 SOC code: its own value where the code is in the 2010 list,
+/// else the mean over the codes of its minor group (`15-1`), else of its major group (`15`).
+fn teleworkable_of(code: &str, table: &[(String, f64)]) -> (f64, bool) {
+    if let Some((_, v)) = table.iter().find(|(c, _)| c == code) {
+        return (*v, false);
+    }
+    for prefix in [&code[..4], &code[..2]] {
+        let (n, sum) =
+            table.iter().filter(|(c, _)| c.starts_with(prefix)).fold((0usize, 0.0), |(n, s), (_, v)| (n + 1, s + v));
+        if n > 0 {
+            return (sum / n as f64, true);
+        }
+    }
+    (0.0, true)
 }
 
 /// The 831 occupations, in file order. Missing exposure ratings (47 "All Other" rows,
@@ -75,8 +114,10 @@ pub fn occupations() -> Vec<Occupation> {
             sums[g][6] += r.tot_emp_2021 * w;
         }
     }
+    let telework = teleworkable_by_code();
     rows.drain(..)
         .map(|r| {
+            let (teleworkable, teleworkable_imputed) = teleworkable_of(&r.soc_code, &telework);
             let g = group(&r);
             let s = &sums[g as usize];
             let imputed = r.gpt4_beta.is_none() || r.human_beta.is_none();
@@ -90,6 +131,8 @@ pub fn occupations() -> Vec<Occupation> {
                 human_beta: r.human_beta.unwrap_or_else(|| mean(3)),
                 human_gamma: r.human_gamma.unwrap_or_else(|| mean(4)),
                 exposure_imputed: imputed,
+                teleworkable,
+                teleworkable_imputed,
                 soc_code: r.soc_code,
                 title: r.occ_title,
             }
@@ -233,6 +276,20 @@ mod tests {
         let share = |t: f64| occ.iter().filter(|o| o.human_beta > t).map(|o| o.employment).sum::<f64>() / total;
         assert!((share(0.1) - 0.80).abs() < 0.02, "{}", share(0.1));
         assert!((share(0.5) - 0.19).abs() < 0.02, "{}", share(0.5));
+    }
+
+    #[test]
+    fn teleworkable_share_matches_dingel_neiman() {
+        // Dingel & Neiman (2020): 37% of US jobs can be done entirely at home (OES 2018 weights).
+        let occ = occupations();
+        let total: f64 = occ.iter().map(|o| o.employment).sum();
+        let share = occ.iter().map(|o| o.employment * o.teleworkable).sum::<f64>() / total;
+        assert!((share - 0.37).abs() < 0.03, "{share}");
+        assert!(occ.iter().all(|o| (0.0..=1.0).contains(&o.teleworkable)));
+        let software = occ.iter().find(|o| o.soc_code == "15-1252").expect("software developers");
+        assert!(software.teleworkable_imputed && software.teleworkable == 1.0);
+        let nurses = occ.iter().find(|o| o.soc_code == "29-1141").expect("registered nurses");
+        assert!(!nurses.teleworkable_imputed && nurses.teleworkable == 0.0);
     }
 
     #[test]

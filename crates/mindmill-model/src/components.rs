@@ -49,7 +49,7 @@ impl WorkerBlock {
     }
 }
 
-/// A worker's position in the labour market (16 bytes).
+/// A worker's position in the labour market and age (16 bytes).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Job {
     /// Index into the occupation table.
@@ -70,6 +70,8 @@ pub struct Job {
     pub employer: u32,
     /// Provider the worker would subscribe with (drawn once at start).
     pub provider: u8,
+    /// Age, years; a year older in the calendar month `id % 12` (section 7.6).
+    pub age: u8,
 }
 
 /// A worker's pay (24 bytes). Money is per person; the worker stands for `weight` people.

@@ -112,6 +112,7 @@ impl Simulation {
             &r.markets,
             &r.transactions,
             &r.balance_sheet,
+            &r.ages,
         ]
     }
 

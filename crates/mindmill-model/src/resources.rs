@@ -51,6 +51,8 @@ pub struct Setup {
     pub tier_occupations: [(Vec<u16>, Vec<f64>); TIERS],
     /// Initial national employment share of each occupation within its tier.
     pub tier_weights: Vec<f64>,
+    /// Cumulative employment of the occupations at start, for drawing an entrant's occupation.
+    pub occupation_cumulative: Vec<f64>,
     /// NAICS code and LM-AIIE of each sector.
     pub sectors: Vec<(String, f64)>,
     /// Industrial electricity prices of the states, USD/kWh.
@@ -188,6 +190,27 @@ pub struct Tech {
     pub tier_ceiling_frontier: [f64; TIERS],
 }
 
+/// Number of age bands in the outputs.
+pub const AGE_BANDS: usize = 5;
+
+/// Lower edges of the age bands after the first, years: the first band runs from the entry
+/// age to 24 (Brynjolfsson, Chandar & Chen 2025 follow workers aged 22-25), then 10-year
+/// bands, the last up to the retirement age.
+pub const AGE_BAND_EDGES: [u8; AGE_BANDS - 1] = [25, 35, 45, 55];
+
+/// The age band of an age.
+#[inline]
+pub fn age_band(age: u8) -> usize {
+    AGE_BAND_EDGES.iter().filter(|&&e| age >= e).count()
+}
+
+/// Label of age band `k`, e.g. `20-24`, from the configured entry and retirement ages.
+pub fn age_band_label(k: usize, p: &mindmill_config::PopulationConfig) -> String {
+    let lo = if k == 0 { p.entry_age } else { AGE_BAND_EDGES[k - 1] };
+    let hi = if k + 1 < AGE_BANDS { AGE_BAND_EDGES[k] } else { p.retirement_age };
+    format!("{lo}-{}", hi - 1)
+}
+
 /// National labour-market aggregates (counts are agents).
 #[derive(Resource, Debug, Clone, PartialEq, Default)]
 pub struct Labour {
@@ -211,6 +234,16 @@ pub struct Labour {
     pub retrained: [u64; TIERS],
     /// Moves of unemployed workers into this tier without retraining, this month.
     pub moved: [u64; TIERS],
+    /// People who retired this month, by the tier they left.
+    pub retired: [u64; TIERS],
+    /// Labour-force entrants this month, by the tier they entered.
+    pub entered: [u64; TIERS],
+    /// Employed workers by tier and age band (end of the labour market phase).
+    pub band_employed: [[u64; AGE_BANDS]; TIERS],
+    /// Unemployed and retraining workers by tier and age band.
+    pub band_unemployed: [[u64; AGE_BANDS]; TIERS],
+    /// Mean gross wage of the employed by tier and age band, USD per month.
+    pub band_mean_wage: [[f64; AGE_BANDS]; TIERS],
     /// Mean gross wage of the employed by tier, USD per month.
     pub mean_wage: [f64; TIERS],
     /// Value of human work in each occupation (the uncapped K+S wage index), USD per month.
@@ -485,6 +518,8 @@ pub struct Recorder {
     pub aggregates: Table,
     /// Tick x tier.
     pub tiers: Table,
+    /// Tick x tier x age band.
+    pub ages: Table,
     /// Tick x provider.
     pub providers: Table,
     /// Tick x datacenter.
@@ -508,6 +543,7 @@ impl Default for Recorder {
         Recorder {
             aggregates: Table::new("aggregates"),
             tiers: Table::new("tiers"),
+            ages: Table::new("ages"),
             providers: Table::new("providers"),
             datacenters: Table::new("datacenters"),
             occupations: Table::new("occupations"),

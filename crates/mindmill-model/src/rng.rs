@@ -33,6 +33,8 @@ pub enum Stream {
     Sample = 11,
     /// Rounding of fractional vacancies.
     Vacancies = 12,
+    /// Labour-force entrants: occupation and skill.
+    Entrants = 13,
 }
 
 #[inline]

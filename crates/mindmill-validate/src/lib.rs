@@ -113,6 +113,33 @@ pub struct RunStats {
     pub labour_share_change: f64,
     /// Consumer price level, last month.
     pub price_level_end: f64,
+    /// Entry-level gap after three years (see [`entry_level_gap`]).
+    pub entry_gap: f64,
+}
+
+/// Difference in differences of log employment over the first 36 months (or the run):
+/// the youngest age band against the older ones in tier A, less the same in tier M. Negative
+/// when the young lose employment in exposed work relative to the old and to in-person work
+/// (Brynjolfsson, Chandar & Chen 2025).
+pub fn entry_level_gap(ages: &Table) -> f64 {
+    use mindmill_model::resources::AGE_BANDS;
+    let per_tick = mindmill_config::TIERS * AGE_BANDS;
+    let ticks = ages.rows() / per_tick;
+    if ticks < 2 {
+        return f64::NAN;
+    }
+    let emp = ages.f64s("employed_persons");
+    let tick = u32s(ages, "tick");
+    let t1 = 35.min(ticks - 1);
+    // Rows are tick x tier x band, in order.
+    let sum = |t: usize, k: usize, young: bool| -> f64 {
+        let base = t * per_tick + k * AGE_BANDS;
+        debug_assert_eq!(tick[base] as usize, t);
+        if young { emp[base] } else { emp[base + 1..base + AGE_BANDS].iter().sum() }
+    };
+    let change = |k: usize, young: bool| (sum(t1, k, young) / sum(0, k, young)).ln();
+    let (a, m) = (0, 3);
+    (change(a, true) - change(a, false)) - (change(m, true) - change(m, false))
 }
 
 fn strs<'a>(t: &'a Table, c: &str) -> &'a [String] {
@@ -154,6 +181,7 @@ pub const LAB_FLOWS: [(&str, &str, f64); 9] = [
 pub fn run_stats(sim: &Simulation) -> RunStats {
     let tables = sim.tables();
     let (agg, tiers, prov, occ, firms, markets) = (tables[0], tables[1], tables[2], tables[4], tables[6], tables[7]);
+    let ages = tables.iter().copied().find(|t| t.name == "ages").expect("the run records ages");
     let n = agg.rows();
     let last12 = n.saturating_sub(12);
     let ls = agg.f64s("labour_share");
@@ -327,6 +355,7 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         decomposition: parts,
         labour_share_change: change,
         price_level_end: price[n - 1],
+        entry_gap: entry_level_gap(ages),
     }
 }
 
@@ -783,6 +812,27 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         pass: disp_fixed < 0.0 && disp_fixed < disp_none,
         note: "The net change also carries factor prices, capital intensity, margins and composition: the decomposition table below shows each.",
     });
+
+    let (gap, gap_stalled, gap_none) = (
+        m(b, &|s| s.entry_gap),
+        m("variant_stalled_capability", &|s| s.entry_gap),
+        m("variant_no_ai", &|s| s.entry_gap),
+    );
+    out.push(Fact {
+        number: 18,
+        fact: "Entry-level employment falls first in exposed work, through hiring",
+        measured: format!(
+            "3-year change in log employment, ages {young} against older in tier A, less the same in tier M: {:+.1}% (capability stalled {:+.1}%, no-AI control {:+.1}%)",
+            100.0 * gap,
+            100.0 * gap_stalled,
+            100.0 * gap_none,
+            young = mindmill_model::resources::age_band_label(0, &Config::baseline().population),
+        ),
+        target: "< 0 and below the no-AI control's",
+        source: "Brynjolfsson, Chandar & Chen (2025): employment of workers aged 22-25 in the most AI-exposed occupations down about 13% relative to others, late 2022 to mid 2025, with little change in their wages",
+        pass: gap < 0.0 && gap < gap_none,
+        note: "Age carries no productivity or wage of its own (MODEL.md 7.6): entrants replace retirees and look for work like other job seekers, so the gap comes only from firms hiring fewer people into automated work while incumbents leave slowly. The data's comparison is by exposure quintile and controls for firm-time effects; here tier A (knowledge work with high exposure) against tier M (in-person work).",
+    });
     out
 }
 
@@ -1122,11 +1172,11 @@ mod tests {
         assert!(cases.iter().any(|(n, _)| n == "open_weight_parity"));
         let results = run_all(&cases, &opts, |_, _| {}).unwrap();
         let f = facts(&results);
-        assert_eq!(f.len(), 17);
+        assert_eq!(f.len(), 18);
         assert!(f.iter().all(|x| !x.measured.is_empty() && !x.measured.contains("NaN")), "{f:#?}");
         let parts = decompositions(&results, &opts);
         let md = markdown(&f, &case_summary(&results), &parts, "test", &opts);
-        assert!(md.contains("| 17 |") && md.contains("open_weight_parity") && md.contains("| variant_no_ai |"));
+        assert!(md.contains("| 18 |") && md.contains("open_weight_parity") && md.contains("| variant_no_ai |"));
         for (case, seed, c, change) in &parts {
             let sum: f64 = c.iter().sum();
             assert!((sum - change).abs() < 1e-9, "{case} seed {seed}: components sum to {sum}, change {change}");

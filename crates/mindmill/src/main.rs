@@ -40,7 +40,7 @@ enum Command {
     ///
     /// A config file names only what it changes from configs/baseline.toml.
     /// The run folder holds aggregates, tiers, providers, datacenters, occupations,
-    /// workers_sample, firms, markets, transactions and balance_sheet Parquet files
+    /// workers_sample, firms, markets, transactions, balance_sheet and ages Parquet files
     /// (with the resolved config, seed and version in their metadata; every column in
     /// docs/OUTPUTS.md) and run.json (timings and threads; the only file that varies
     /// between identical runs). An existing run folder is kept unless --force is given.
@@ -68,7 +68,7 @@ enum Command {
     /// Check stylized facts on runs of the baseline, the scenarios and variants.
     ///
     /// Runs every configs/scenarios/*.toml, five one-mechanism variants of the
-    /// baseline and a no-AI control over several seeds, measures seventeen stylized
+    /// baseline and a no-AI control over several seeds, measures eighteen stylized
     /// facts, decomposes each run's change in the labour share (displacement,
     /// reinstatement, factor prices, capital intensity, markups, intermediates, the AI
     /// stack and government, composition), runs the baseline at 5,000 to 1,000,000 workers

@@ -284,6 +284,8 @@ pub fn record_tick(
         t.f64("separations_persons", labour.separations[k] as f64 * w);
         t.f64("retrained_persons", labour.retrained[k] as f64 * w);
         t.f64("moved_in_persons", labour.moved[k] as f64 * w);
+        t.f64("entrants_persons", labour.entered[k] as f64 * w);
+        t.f64("retired_persons", labour.retired[k] as f64 * w);
         t.f64("mean_wage_usd_month", labour.mean_wage[k]);
         t.f64("automation_share", labour.ai_share[k]);
         t.f64("adoption_ratio", labour.adoption_ratio[k]);
@@ -292,6 +294,23 @@ pub fn record_tick(
         t.f64("oversight_per_ai_task", labour.oversight_mean[k]);
         t.f64("compute_per_ai_task", labour.compute_mean[k]);
         t.f64("own_tools_share", labour.tools[k] as f64 / n);
+    }
+
+    // ---- ages ----
+    let at = &mut rec.ages;
+    for k in 0..TIERS {
+        for a in 0..AGE_BANDS {
+            let (e, u) = (labour.band_employed[k][a], labour.band_unemployed[k][a]);
+            at.u32("tick", tick);
+            at.u16("year", year as u16);
+            at.u8("month", month);
+            at.str("tier", TIER_NAMES[k]);
+            at.str("age_band", &age_band_label(a, &cfg.population));
+            at.f64("employed_persons", e as f64 * w);
+            at.f64("unemployed_persons", u as f64 * w);
+            at.f64("unemployment_rate", u as f64 / (e + u).max(1) as f64);
+            at.f64("mean_wage_usd_month", labour.band_mean_wage[k][a]);
+        }
     }
 
     // ---- providers ----
@@ -457,6 +476,7 @@ pub fn record_tick(
         st.bool("own_ai_tools", job.tools);
         st.u16("months_unemployed", job.months_unemployed);
         st.f64("skill", pay.skill as f64);
+        st.u8("age_years", job.age);
     }
 }
 

@@ -9,7 +9,7 @@ use crate::accounts::{Flow, Ledger, Sector};
 use crate::components::{Employer, Firm, Job, NO_FIRM, Pay, Provider, Role, Status, WorkerBlock};
 use crate::equations::{bass_hazard, matches};
 use crate::init::pick;
-use crate::resources::{Calendar, Index, Institutions, Labour, Macro, Policy, Setup, Tally, Tech};
+use crate::resources::{AGE_BANDS, Calendar, Index, Institutions, Labour, Macro, Policy, Setup, Tally, Tech, age_band};
 use crate::rng::{INIT_TICK, Stream};
 use crate::systems::{Counters, Scratch, count, huge_pages, round_i64, take};
 
@@ -53,6 +53,9 @@ pub struct TallyPart {
     retraining: [u64; TIERS],
     tools: [u64; TIERS],
     tier_wage_cents: [i64; TIERS],
+    band_employed: [[u64; AGE_BANDS]; TIERS],
+    band_unemployed: [[u64; AGE_BANDS]; TIERS],
+    band_wage_cents: [[i64; AGE_BANDS]; TIERS],
 }
 
 impl TallyPart {
@@ -74,6 +77,9 @@ impl TallyPart {
         self.retraining = [0; TIERS];
         self.tools = [0; TIERS];
         self.tier_wage_cents = [0; TIERS];
+        self.band_employed = [[0; AGE_BANDS]; TIERS];
+        self.band_unemployed = [[0; AGE_BANDS]; TIERS];
+        self.band_wage_cents = [[0; AGE_BANDS]; TIERS];
     }
 
     /// Adds `other` into `self` and leaves `other` as it was.
@@ -94,6 +100,11 @@ impl TallyPart {
             self.retraining[k] += other.retraining[k];
             self.tools[k] += other.tools[k];
             self.tier_wage_cents[k] += other.tier_wage_cents[k];
+            for a in 0..AGE_BANDS {
+                self.band_employed[k][a] += other.band_employed[k][a];
+                self.band_unemployed[k][a] += other.band_unemployed[k][a];
+                self.band_wage_cents[k][a] += other.band_wage_cents[k][a];
+            }
         }
     }
 }
@@ -123,6 +134,7 @@ pub fn tally_workforce(
                 for (job, pay) in b.jobs.iter().zip(&b.pays) {
                     let k = job.tier as usize;
                     let o = job.occupation as usize;
+                    let a = age_band(job.age);
                     p.tools[k] += job.tools as u64;
                     match job.status {
                         Status::Employed => {
@@ -136,14 +148,18 @@ pub fn tally_workforce(
                             p.occ_wage_cents[o] += cents;
                             p.employed[k] += 1;
                             p.tier_wage_cents[k] += cents;
+                            p.band_employed[k][a] += 1;
+                            p.band_wage_cents[k][a] += cents;
                         }
                         Status::Unemployed => {
                             p.unemployed[k] += 1;
                             p.occ_unemployed[o] += 1;
+                            p.band_unemployed[k][a] += 1;
                         }
                         Status::Retraining => {
                             p.retraining[job.retrain_tier as usize] += 1;
                             p.occ_unemployed[o] += 1;
+                            p.band_unemployed[k][a] += 1;
                         }
                     }
                 }
@@ -177,7 +193,15 @@ pub fn tally_workforce(
         if total.employed[k] > 0 {
             labour.mean_wage[k] = total.tier_wage_cents[k] as f64 / 100.0 / total.employed[k] as f64;
         }
+        for a in 0..AGE_BANDS {
+            if total.band_employed[k][a] > 0 {
+                labour.band_mean_wage[k][a] =
+                    total.band_wage_cents[k][a] as f64 / 100.0 / total.band_employed[k][a] as f64;
+            }
+        }
     }
+    labour.band_employed = total.band_employed;
+    labour.band_unemployed = total.band_unemployed;
 }
 
 /// Staff an institution wants, persons: AI providers in proportion to their fleet costs,
@@ -268,7 +292,7 @@ pub fn separate_workers(
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
     mut scratch: ResMut<Scratch>,
-    mut parts: Local<Counters<18>>,
+    mut parts: Local<Counters<26>>,
     mut firms: Query<&mut Firm>,
     mut blocks: Query<&mut WorkerBlock>,
 ) {
@@ -295,13 +319,45 @@ pub fn separate_workers(
         std::array::from_fn(|k| labour.vacancies[k] as f64 / (labour.unemployed[k] as f64).max(1.0));
     let layoff = &scratch.firm_layoff;
     let occupation_wage = &labour.occupation_wage;
+    let pop = &cfg.population;
+    let entrant_total = setup.occupation_cumulative.last().copied().unwrap_or(0.0);
+    let sigma = pop.skill_sigma;
     let local = &*parts;
     // Counters: separations, retrained, moved by tier (3 x 4), worker and government
-    // retraining cents, then job seekers by tier after this step (for matching).
+    // retraining cents, job seekers by tier after this step (for matching), then
+    // retirements by the tier left and entrants by the tier entered (2 x 4).
     blocks.par_iter_mut().for_each(|mut b| {
-        let mut c = [0i128; 18];
+        let mut c = [0i128; 26];
         for (id, job, pay) in b.iter_mut() {
             let i = id as u64;
+            // Ageing, retirement and entry: a year older in the worker's birthday month; at
+            // the retirement age the person leaves and an entrant takes the place (7.6).
+            if (i + tick as u64) % 12 == 0 {
+                job.age = job.age.saturating_add(1);
+            }
+            if job.age >= pop.retirement_age {
+                c[18 + job.tier as usize] += 1;
+                let o = pick(&setup.occupation_cumulative, d.uniform(Stream::Entrants, tick, i, 0) * entrant_total);
+                let skill = (sigma * d.normal(Stream::Entrants, tick, i, 1) - 0.5 * sigma * sigma).exp();
+                let tier = setup.occupations[o].tier;
+                *job = Job {
+                    occupation: o as u16,
+                    tier,
+                    status: Status::Unemployed,
+                    tools: false,
+                    retrain_left: 0,
+                    retrain_tier: tier,
+                    months_unemployed: 0,
+                    employer: NO_FIRM,
+                    provider: job.provider,
+                    age: pop.entry_age,
+                };
+                pay.skill = skill as f32;
+                pay.wage = (occupation_wage[o] * skill) as f32;
+                c[22 + tier as usize] += 1;
+                c[14 + tier as usize] += 1;
+                continue;
+            }
             match job.status {
                 Status::Employed => {
                     let k = job.tier as usize;
@@ -325,9 +381,17 @@ pub fn separate_workers(
                 Status::Unemployed => {
                     job.months_unemployed = job.months_unemployed.saturating_add(1);
                     let own = job.tier as usize;
-                    // Occupational mobility: the long-term unemployed move to a tier A or M
-                    // occupation (no retraining needed) where jobs are at least twice as easy to find.
-                    let target = if tightness[0] >= tightness[3] { 0 } else { 3 };
+                    // Occupational mobility: the long-term unemployed move to a tier A, B or M
+                    // occupation (no retraining needed; C needs credentials) where jobs are at
+                    // least twice as easy to find; the skill they lose is the switching cost.
+                    let target = [0usize, 1, 3]
+                        .into_iter()
+                        .filter(|&k| k != own)
+                        .fold(None, |best: Option<usize>, k| match best {
+                            Some(b) if tightness[b] >= tightness[k] => Some(b),
+                            _ => Some(k),
+                        })
+                        .unwrap_or(3);
                     if target != own
                         && job.months_unemployed as u32 >= l.mobility_after_months
                         && tightness[target] > 2.0 * tightness[own]
@@ -391,6 +455,8 @@ pub fn separate_workers(
     let separations: [u64; TIERS] = std::array::from_fn(|k| c[k] as u64);
     let retrained: [u64; TIERS] = std::array::from_fn(|k| c[4 + k] as u64);
     let moved: [u64; TIERS] = std::array::from_fn(|k| c[8 + k] as u64);
+    labour.retired = std::array::from_fn(|k| c[18 + k] as u64);
+    labour.entered = std::array::from_fn(|k| c[22 + k] as u64);
     let (worker_paid, gov_paid) = (c[12], c[13]);
     // Failed firms have shed everyone; they re-enter as new firms.
     for mut f in firms.iter_mut() {
