@@ -261,6 +261,9 @@ pub struct Labour {
     pub oversight_mean: [f64; TIERS],
     /// Mean units of AI work (compute) per AI task of those tasks.
     pub compute_mean: [f64; TIERS],
+    /// AI's share of its market, the technically automatable task volume (the rest is done by
+    /// people: the outside good of the providers' price game, 7.4).
+    pub ai_market_share: f64,
 }
 
 /// Macro aggregates carried between ticks.

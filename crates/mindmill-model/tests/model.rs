@@ -351,6 +351,25 @@ fn stronger_demand_for_paid_ai_changes_the_labs_valuation_investment_and_cash_fl
 }
 
 #[test]
+fn paid_plans_grow_out_of_the_free_base() {
+    // Free tiers are how providers acquire paying customers (MODEL.md 7.6): with fewer
+    // people using chat assistants, fewer convert to paid plans.
+    let base = small(3000, 3);
+    let mut fewer = base.clone();
+    fewer.households.chat_adoption_initial *= 0.5;
+    fewer.households.chat_bass_q *= 0.5;
+    let paid_end = |c: Config| {
+        let np = c.providers.len();
+        let mut sim = Simulation::new(c, 0);
+        sim.run(|_| {}).expect("accounts hold");
+        let p = sim.tables()[2];
+        p.f64s("paid_users")[p.rows() - np..].iter().sum::<f64>()
+    };
+    let (b, f) = (paid_end(base), paid_end(fewer));
+    assert!(f < 0.9 * b, "paid users at the end: {b} with the baseline's chat users, {f} with fewer");
+}
+
+#[test]
 fn the_platforms_payback_rests_on_its_bundled_ai_not_on_its_other_business() {
     // A platform's existing products are its other business (MODEL.md 7.8-7.9): doubling
     // their share of household spending hands the platform much more revenue, but its AI
@@ -401,7 +420,9 @@ fn closed_providers_post_logit_nash_prices_and_the_price_taste_reproduces_the_st
     let view: Vec<&Provider> = provs.iter().collect();
     let prices: Vec<f64> = provs.iter().map(|p| p.cost_per_flop * p.flop_per_unit * (1.0 + p.markup)).collect();
     let mut shares = Vec::new();
-    logit_shares(&view, &prices, beta, frontier, &c, &mut shares);
+    // Tick 0's prices are set at AI's start share of its market.
+    let inside = c.adoption.initial_share_of_ceiling;
+    logit_shares(&view, &prices, beta, frontier, inside, &c, &mut shares);
     for (p, s) in provs.iter().zip(&shares) {
         if p.kind == mindmill_config::ProviderKind::OpenWeight {
             assert!((p.markup - c.providers[p.index as usize].markup_max).abs() < 1e-9);
@@ -413,6 +434,37 @@ fn closed_providers_post_logit_nash_prices_and_the_price_taste_reproduces_the_st
     let lab_a = &provs[0];
     let start = c.providers[0].markup_max * (1.0 - (-(lab_a.capability - open_weight) / 0.5).exp());
     assert!((lab_a.markup - start).abs() < 1e-3 * start, "leader's markup {} vs start rule {start}", lab_a.markup);
+}
+
+#[test]
+fn closed_markups_rise_as_ai_takes_its_market_from_people() {
+    // The outside good of the price game is the automatable work people still do (7.4):
+    // with more of the market on AI, each provider's residual demand is less elastic.
+    use mindmill_model::components::Provider;
+    use mindmill_model::systems::pricing::post_prices;
+    let c = small(3000, 1);
+    let mut sim = Simulation::new(c.clone(), 0);
+    sim.step().expect("accounts hold");
+    let beta = sim.world().resource::<mindmill_model::resources::Setup>().price_taste;
+    let tech = sim.world().resource::<mindmill_model::resources::Tech>().clone();
+    let world = sim.world_mut();
+    let mut provs: Vec<Provider> = world.query::<&Provider>().iter(world).cloned().collect();
+    provs.sort_by_key(|p| p.index);
+    let markups = |inside: f64| -> Vec<f64> {
+        let mut ps = provs.clone();
+        post_prices(&mut ps.iter_mut().collect::<Vec<_>>(), beta, &tech, inside, &c);
+        ps.iter().map(|p| p.markup).collect()
+    };
+    let (low, high) = (markups(0.05), markups(0.6));
+    for (i, p) in provs.iter().enumerate() {
+        let cap = c.providers[i].markup_max;
+        if p.kind == mindmill_config::ProviderKind::OpenWeight {
+            assert!((low[i] - cap).abs() < 1e-9 && (high[i] - cap).abs() < 1e-9, "the fringe keeps its margin");
+        } else {
+            assert!(high[i] > low[i] || (high[i] - cap).abs() < 1e-9, "{}: {} -> {}", p.index, low[i], high[i]);
+        }
+    }
+    assert!(high[0] > low[0] + 0.05, "the leader's markup rises: {} -> {}", low[0], high[0]);
 }
 
 #[test]

@@ -358,12 +358,16 @@ pub fn build_world(config: Config, run: u64) -> World {
     // Initial API prices and fleet costs, for the firms' first provider choice and the staff.
     let mut providers_now = provider_components.clone();
     crate::systems::datacenters::init_provider_costs(&mut providers_now, &datacenters, &setup);
+    // Firms start with `initial_share_of_ceiling` of their technically automatable tasks on
+    // AI (below), which is AI's share of its market at start.
+    let inside0 = cfg.adoption.initial_share_of_ceiling;
     setup.price_taste =
-        crate::systems::pricing::invert_price_taste(&providers_now.iter().collect::<Vec<_>>(), &tech, cfg);
+        crate::systems::pricing::invert_price_taste(&providers_now.iter().collect::<Vec<_>>(), &tech, inside0, cfg);
     crate::systems::pricing::post_prices(
         &mut providers_now.iter_mut().collect::<Vec<_>>(),
         setup.price_taste,
         &tech,
+        inside0,
         cfg,
     );
     let (chip_sales, energy_sales, fleet_costs) = initial_ai_stack_sales(cfg, &providers_now, &datacenters);
@@ -704,6 +708,7 @@ pub fn build_world(config: Config, run: u64) -> World {
         ..Default::default()
     };
     labour.unemployment_rate = [cfg.population.initial_unemployment; TIERS];
+    labour.ai_market_share = cfg.adoption.initial_share_of_ceiling;
     for k in 0..TIERS {
         let (pi, mean) = (start_tasks[k].share, start_tasks[k].oversight);
         labour.profitable_share[k] = pi;

@@ -9,7 +9,7 @@ use mindmill_config::{Config, ProviderKind};
 
 use crate::components::Provider;
 use crate::equations::markup;
-use crate::resources::{Setup, Tech};
+use crate::resources::{Labour, Setup, Tech};
 
 /// Best-response rounds of the price game (damped; the game converges in a few dozen).
 const ROUNDS: usize = 60;
@@ -50,10 +50,20 @@ pub fn logit_markup(beta: f64, share: f64) -> Option<f64> {
     (eps > 1.0).then(|| 1.0 / (eps - 1.0))
 }
 
-/// Logit choice shares of the providers at API prices `prices` (McFadden 1974): utility
+/// Logit market shares of the providers at API prices `prices` (McFadden 1974): utility
 /// -beta ln(price) + `capability_taste` (capability - frontier); a provider without capacity
-/// or price is not chosen.
-pub fn logit_shares(provs: &[&Provider], prices: &[f64], beta: f64, frontier: f64, cfg: &Config, out: &mut Vec<f64>) {
+/// or price is not chosen. `inside` is AI's share of its market, the technically automatable
+/// tasks (BLP's market size): the outside good is those tasks people still do, so each
+/// provider's share of the market is `inside` times its share among providers.
+pub fn logit_shares(
+    provs: &[&Provider],
+    prices: &[f64],
+    beta: f64,
+    frontier: f64,
+    inside: f64,
+    cfg: &Config,
+    out: &mut Vec<f64>,
+) {
     let gamma = cfg.firms.capability_taste;
     out.clear();
     out.extend(provs.iter().zip(prices).map(|(p, &x)| {
@@ -70,7 +80,7 @@ pub fn logit_shares(provs: &[&Provider], prices: &[f64], beta: f64, frontier: f6
     }
     out.iter_mut().for_each(|u| *u = (*u - top).exp());
     let sum: f64 = out.iter().sum();
-    out.iter_mut().for_each(|s| *s /= sum);
+    out.iter_mut().for_each(|s| *s *= inside / sum);
 }
 
 /// The markup each provider starts from: the leading lab's start markup (`markup_max`
@@ -93,6 +103,7 @@ fn nash_prices(
     start: &[f64],
     beta: f64,
     frontier: f64,
+    inside: f64,
     cfg: &Config,
     fixed: Option<(usize, f64)>,
 ) -> (Vec<f64>, Vec<f64>) {
@@ -100,7 +111,7 @@ fn nash_prices(
     let mut prices = start.to_vec();
     let mut shares = Vec::with_capacity(provs.len());
     for _ in 0..ROUNDS {
-        logit_shares(provs, &prices, beta, frontier, cfg, &mut shares);
+        logit_shares(provs, &prices, beta, frontier, inside, cfg, &mut shares);
         for (i, p) in provs.iter().enumerate() {
             let m_max = cfg.providers[p.index as usize].markup_max;
             let best = match (fixed, p.kind) {
@@ -112,15 +123,16 @@ fn nash_prices(
             prices[i] = if prices[i] > 0.0 && best > 0.0 { (prices[i] * best).sqrt() } else { best };
         }
     }
-    logit_shares(provs, &prices, beta, frontier, cfg, &mut shares);
+    logit_shares(provs, &prices, beta, frontier, inside, cfg, &mut shares);
     (prices, shares)
 }
 
 /// Firms' price taste (utility per log-dollar of the API price in their provider choice),
 /// inverted at start from the supply side (Berry 1994; BLP 1995): the beta at which the
 /// leading closed provider's start markup is its Bertrand-Nash best response, the others
-/// playing theirs. Bisection: the leader's elasticity beta (1 - s) rises with beta.
-pub fn invert_price_taste(provs: &[&Provider], tech: &Tech, cfg: &Config) -> f64 {
+/// playing theirs, at AI's start share `inside` of its market. Bisection: the leader's
+/// elasticity beta (1 - s) rises with beta.
+pub fn invert_price_taste(provs: &[&Provider], tech: &Tech, inside: f64, cfg: &Config) -> f64 {
     let (lo_b, hi_b) = PRICE_TASTE_BOUNDS;
     let leader = provs
         .iter()
@@ -137,7 +149,7 @@ pub fn invert_price_taste(provs: &[&Provider], tech: &Tech, cfg: &Config) -> f64
     let start: Vec<f64> = provs.iter().map(|p| unit_cost(p) * (1.0 + start_markup(p, tech, cfg))).collect();
     let fixed = Some((l, start[l]));
     let gap = |beta: f64| {
-        let (_, s) = nash_prices(provs, &start, beta, tech.frontier, cfg, fixed);
+        let (_, s) = nash_prices(provs, &start, beta, tech.frontier, inside, cfg, fixed);
         beta * (1.0 - s[l]) - target
     };
     let (mut lo, mut hi) = (lo_b, hi_b);
@@ -160,8 +172,9 @@ pub fn invert_price_taste(provs: &[&Provider], tech: &Tech, cfg: &Config) -> f64
 
 /// Sets every provider's markup, API and enterprise prices (USD per unit of AI work) at
 /// price taste `beta`: the scarcity premium moves with last month's load, then the Nash
-/// equilibrium is found from last month's prices (from the start rule when there are none).
-pub fn post_prices(provs: &mut [&mut Provider], beta: f64, tech: &Tech, cfg: &Config) {
+/// equilibrium is found from last month's prices (from the start rule when there are none),
+/// at AI's share `inside` of its market.
+pub fn post_prices(provs: &mut [&mut Provider], beta: f64, tech: &Tech, inside: f64, cfg: &Config) {
     let start: Vec<f64> = provs
         .iter()
         .map(|p| {
@@ -171,7 +184,7 @@ pub fn post_prices(provs: &mut [&mut Provider], beta: f64, tech: &Tech, cfg: &Co
         .collect();
     provs.iter_mut().for_each(|p| update_scarcity(p));
     let view: Vec<&Provider> = provs.iter().map(|p| &**p).collect();
-    let (prices, _) = nash_prices(&view, &start, beta, tech.frontier, cfg, None);
+    let (prices, _) = nash_prices(&view, &start, beta, tech.frontier, inside, cfg, None);
     for (p, x) in provs.iter_mut().zip(prices) {
         set_price(p, x);
     }
@@ -191,11 +204,11 @@ fn set_price(p: &mut Provider, before_scarcity: f64) {
 }
 
 /// Prices every provider's AI work for this tick.
-pub fn set_ai_prices(setup: Res<Setup>, tech: Res<Tech>, mut providers: Query<&mut Provider>) {
+pub fn set_ai_prices(setup: Res<Setup>, tech: Res<Tech>, labour: Res<Labour>, mut providers: Query<&mut Provider>) {
     let mut provs: Vec<Mut<Provider>> = providers.iter_mut().collect();
     provs.sort_by_key(|p| p.index);
     let mut provs: Vec<&mut Provider> = provs.iter_mut().map(|p| &mut **p).collect();
-    post_prices(&mut provs, setup.price_taste, &tech, &setup.config);
+    post_prices(&mut provs, setup.price_taste, &tech, labour.ai_market_share, &setup.config);
 }
 
 #[cfg(test)]

@@ -6,7 +6,7 @@
 use bevy_ecs::prelude::*;
 use mindmill_config::TIERS;
 
-use crate::components::{Firm, Provider, Status, WorkerBlock};
+use crate::components::{Firm, Provider, Role, Status, WorkerBlock};
 use crate::equations::{capped_wage, oversight_median, profitable_tasks, wage_rule};
 use crate::resources::{Finance, Labour, Macro, Policy, Setup, Tech};
 use crate::systems::workers::tool_boost;
@@ -29,6 +29,9 @@ pub fn update_wages(
     let mut num = [0.0; TIERS];
     let mut share = [0.0; TIERS];
     let mut den = [0.0; TIERS];
+    // AI's market: the technically automatable task volume (within regulation) at each
+    // firm's provider, and the part of it AI does.
+    let (mut ai_tasks, mut automatable) = (0.0, 0.0);
     let mut ordered: Vec<&Firm> = firms.iter().collect();
     ordered.sort_by_key(|f| f.id);
     for f in ordered {
@@ -39,7 +42,14 @@ pub fn update_wages(
             }
             share[k] += v * f.ai_share[k];
             den[k] += v;
+            if let (Role::Goods(_), Some(c)) = (f.role, tech.tier_ceiling.get(f.provider as usize)) {
+                ai_tasks += v * f.ai_share[k];
+                automatable += v * c[k].min(policy.regulation_cap[k]).max(f.ai_share[k]);
+            }
         }
+    }
+    if automatable > 0.0 {
+        labour.ai_market_share = (ai_tasks / automatable).min(1.0);
     }
     for k in 0..TIERS {
         if den[k] > 0.0 {

@@ -615,24 +615,32 @@ fn draw_provider(setup: &Setup, shares: &[f64], u: f64) -> usize {
 /// Workers in tiers A-C adopt AI tools of their own (Bass diffusion within the tier),
 /// if employed and the subscription is under a tenth of their wage, with the provider
 /// drawn by this month's consumer shares. On-device inference discourages paid plans.
+#[allow(clippy::too_many_arguments)]
 pub fn adopt_tools(
     setup: Res<Setup>,
     cal: Res<Calendar>,
     tech: Res<Tech>,
     labour: Res<Labour>,
     macro_: Res<Macro>,
+    policy: Res<Policy>,
     mut blocks: Query<&mut WorkerBlock>,
 ) {
     let cfg = &setup.config;
     let l = &cfg.labour;
     let damp = 1.0 - cfg.households.on_device_paid_substitution * tech.on_device;
+    // Paid plans are bought by free users (free tiers are how providers acquire customers):
+    // the chance that a worker without a plan uses a free one.
+    let agents = cfg.run.workers as f64;
+    let paid: f64 = labour.tools.iter().sum::<u64>() as f64;
+    let free_share =
+        if agents > paid { ((macro_.chat_adoption * agents - paid) / (agents - paid)).clamp(0.0, 1.0) } else { 0.0 };
     let hazard: [f64; TIERS] = std::array::from_fn(|k| {
         let n = labour.employed[k] + labour.unemployed[k];
         let share = if n > 0 { labour.tools[k] as f64 / n as f64 } else { 0.0 };
-        bass_hazard(l.tools_bass_p, l.tools_bass_q, share) * damp
+        bass_hazard(l.tools_bass_p, l.tools_bass_q, share) * damp * free_share
     });
     let tick = cal.tick;
-    let price: Vec<f64> = cfg.providers.iter().map(|p| p.subscription_usd_month).collect();
+    let price: Vec<f64> = cfg.providers.iter().map(|p| p.subscription_usd_month * (1.0 + policy.compute_tax)).collect();
     let shares = &macro_.consumer_shares;
     blocks.par_iter_mut().for_each(|mut b| {
         for (id, job, pay) in b.iter_mut() {
@@ -643,7 +651,11 @@ pub fn adopt_tools(
                 continue;
             }
             let provider = draw_provider(&setup, shares, setup.draws.uniform(Stream::Subscription, tick, id as u64, 1));
-            if (pay.wage as f64) >= 10.0 * price[provider] {
+            // Willingness to pay: the part of the tools' gain the worker keeps in its wage
+            // (what the plan does for it, larger for novices and for higher wages) must cover
+            // the plan's price with the compute tax.
+            let gain = l.tools_wage_share * tool_boost(pay.skill as f64, l) * pay.wage as f64;
+            if gain >= price[provider] {
                 job.provider = provider as u8;
                 job.tools = true;
             }
