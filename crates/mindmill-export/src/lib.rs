@@ -1,6 +1,7 @@
 //! Writes mindmill's recorded tables as tidy Parquet files with provenance in the
-//! key-value metadata. Every file is written under a temporary name, flushed to disk
-//! and renamed, so a reader never sees a truncated file under the final name.
+//! key-value metadata, both in the Parquet footer (polars, DuckDB) and in the embedded Arrow
+//! schema (pyarrow, pandas, R arrow). Every file is written under a temporary name, flushed
+//! to disk and renamed, so a reader never sees a truncated file under the final name.
 
 use mindmill_model::{Table, Values};
 use polars::prelude::*;
@@ -74,6 +75,25 @@ impl<W: std::io::Write> std::io::Write for KeepError<W> {
     }
 }
 
+/// The `ARROW:schema` footer entry of `df` with `kv` as the schema's metadata. Arrow readers
+/// (pyarrow, and pandas and R through it) take a Parquet file's schema from this entry and
+/// ignore the other footer entries, so the provenance must be inside it too. The encoding is
+/// polars' own (an IPC schema message with the legacy length prefix, in base64); supplying
+/// the entry keeps polars from writing its metadata-free one.
+fn arrow_schema_entry(df: &DataFrame, kv: &[(String, String)]) -> (String, String) {
+    use base64::Engine;
+    use polars_arrow::io::ipc::write::{default_ipc_fields, schema_to_bytes};
+    let schema = df.schema().to_arrow(CompatLevel::newest());
+    let metadata: polars_arrow::datatypes::Metadata =
+        kv.iter().map(|(k, v)| (PlSmallStr::from(k.as_str()), PlSmallStr::from(v.as_str()))).collect();
+    let bytes = schema_to_bytes(&schema, &default_ipc_fields(schema.iter_values()), Some(&metadata));
+    let mut prefixed = Vec::with_capacity(bytes.len() + 8);
+    prefixed.extend_from_slice(&[255, 255, 255, 255]);
+    prefixed.extend_from_slice(&(bytes.len() as u32).to_le_bytes());
+    prefixed.extend_from_slice(&bytes);
+    ("ARROW:schema".to_string(), base64::engine::general_purpose::STANDARD.encode(prefixed))
+}
+
 /// Writes `df` to `path` atomically (a temporary file, flushed, synced and renamed) with
 /// `kv` in the footer and row groups of `row_group` rows (Polars' default if None). A full
 /// disk reads "No space left on device", and no partial file is left.
@@ -87,6 +107,8 @@ pub fn write_frame(
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let io = |source| ExportError::Io { path: path.to_path_buf(), source };
     let mut file = KeepError { inner: std::io::BufWriter::new(File::create(&tmp).map_err(io)?), error: None };
+    let mut kv = kv;
+    kv.insert(0, arrow_schema_entry(df, &kv));
     let written = ParquetWriter::new(&mut file)
         .with_compression(ParquetCompression::Zstd(None))
         .with_statistics(StatisticsOptions::full())
@@ -165,6 +187,16 @@ mod tests {
         let md = read_metadata(&path).unwrap();
         assert!(md.contains(&("mindmill.seed".into(), "7".into())));
         assert!(md.contains(&("mindmill.table".into(), "demo".into())));
+        // One Arrow schema entry (ours, not polars' own), carrying the provenance for Arrow
+        // readers: its IPC message holds the metadata's keys and values as flatbuffer strings.
+        let schemas: Vec<&String> = md.iter().filter(|(k, _)| k == "ARROW:schema").map(|(_, v)| v).collect();
+        assert_eq!(schemas.len(), 1);
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD.decode(schemas[0]).unwrap();
+        assert_eq!(&bytes[..4], &[255, 255, 255, 255]);
+        assert_eq!(u32::from_le_bytes(bytes[4..8].try_into().unwrap()) as usize, bytes.len() - 8);
+        let has = |s: &str| bytes.windows(s.len()).any(|w| w == s.as_bytes());
+        assert!(has("mindmill.seed") && has("mindmill.table") && has("demo"));
         assert!(!dir.join(".demo.parquet.tmp").exists());
         std::fs::remove_dir_all(&dir).unwrap();
     }

@@ -321,6 +321,8 @@ pub struct Provider {
     pub free_users: f64,
     /// Paying subscribers, persons.
     pub paid_users: f64,
+    /// Free users who bought the paid plan this month, persons.
+    pub conversions: f64,
     /// Firms (agents) on enterprise contracts.
     pub enterprise_clients: u32,
     /// Firms (agents) on the metered API.

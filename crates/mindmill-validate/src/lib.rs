@@ -68,6 +68,8 @@ pub struct RunStats {
     pub wage_a_to_c: (f64, f64),
     /// B/C wage ratio: month of its peak, run length, last value / peak.
     pub b_to_c_peak: (usize, usize, f64),
+    /// Tier B employment: month of its peak, peak / first month, last month / peak.
+    pub b_employment_peak: (usize, f64, f64),
     /// Cost of fixed-capability AI work at month 0 over month 59 (or the last).
     pub fixed_cost_fall_5y: f64,
     /// Providers' total cumulative cash flow at month 35.
@@ -335,6 +337,13 @@ pub fn run_stats(sim: &Simulation) -> RunStats {
         automation_a: (agg.f64s("automation_share_a")[0], agg.f64s("automation_share_a")[n - 1]),
         wage_a_to_c: (wa[0] / wc[0], wa[n - 1] / wc[n - 1]),
         b_to_c_peak: (peak_at, n, bc[n - 1] / peak),
+        b_employment_peak: {
+            let names = strs(tiers, "tier");
+            let emp: Vec<f64> =
+                (0..tiers.rows()).filter(|&i| names[i] == "B").map(|i| tiers.f64s("employed_persons")[i]).collect();
+            let (at, top) = emp.iter().enumerate().fold((0, f64::MIN), |a, (i, v)| if *v > a.1 { (i, *v) } else { a });
+            (at, top / emp[0].max(1.0), emp[emp.len() - 1] / top)
+        },
         fixed_cost_fall_5y: cost[0] / cost[59.min(n - 1)],
         provider_cf_3y: cf[35.min(n - 1)],
         provider_cf_end,
@@ -586,16 +595,18 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
     let peak_at = m(b, &|s| s.b_to_c_peak.0 as f64);
     let len = m(b, &|s| s.b_to_c_peak.1 as f64);
     let drop = m(b, &|s| s.b_to_c_peak.2);
+    let (be_at, be_rise, be_end) =
+        (m(b, &|s| s.b_employment_peak.0 as f64), m(b, &|s| s.b_employment_peak.1), m(b, &|s| s.b_employment_peak.2));
     out.push(Fact {
         number: 2,
         fact: "Tier A wages fall relative to tier C as capability rises; tier B rises first, later compressed",
         measured: format!(
-            "A/C wage {ac0:.3} -> {ac1:.3}; B/C peaks in month {peak_at:.0} of {len:.0}, ends at {drop:.3} of its peak"
+            "A/C wage {ac0:.3} -> {ac1:.3}; B/C peaks in month {peak_at:.0} of {len:.0}, ends at {drop:.3} of its peak; tier B employment peaks in month {be_at:.0} at {be_rise:.2} x its start and ends at {be_end:.2} of its peak"
         ),
         target: "A/C falls; B/C peaks inside the run and ends below 0.95 of the peak",
         source: "the seed conversation (tiers A/B/C); Autor (2015) for polarisation",
         pass: ac1 < ac0 && peak_at >= 12.0 && peak_at <= len - 12.0 && drop < 0.95,
-        note: "When it fails: every automated task needs oversight done by tier B (7.5), so demand for B grows with adoption; within ten years it outgrows what AI takes of B's own tasks, and B/C is still rising at the end rather than compressed. It passed at commit e61d666, when oversight per AI task was a fixed rate (0.15 B worker-months per AI worker-month at start) rather than the need calibrated from cost savings (7.5).",
+        note: "When it fails: B's rise and compression can show in its employment (measured column: every automated task needs oversight by tier B, 7.5, until AI can do B's tasks too) without showing in its wage relative to C. B/C falls from the first year when displaced tier A workers move into B's supervisory and checking work (7.6) at a novice's skill, lowering B's mean wage, while C's wages, protected by the delegation cap, grow with output per worker; in earlier versions, where only A and M took movers, B/C was still rising at the end instead. It passed at commit e61d666, when oversight per AI task was a fixed rate (0.15 B worker-months per AI worker-month at start) rather than the need calibrated from cost savings (7.5).",
     });
 
     let (c, q) = exposure_gradient();
@@ -659,14 +670,14 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "both lower under parity",
         source: "ANCHORS mechanism 12 (commoditisation)",
         pass: mk_o < mk_b && roi_o < roi_b,
-        note: "API markups are Bertrand-Nash logit markups that rise with a provider's choice share (MODEL.md 7.4). When \
-               the markup fails: an open-weight model as capable as the frontier is as big, so it costs as much per unit \
-               (7.2: inference FLOP per unit rise 0.5 OOM per OOM of compute-driven capability), and in firms' provider \
-               choice an OOM of capability is worth 2 (`capability_taste`) against 2.2 (price taste x 0.5 x ln 10) for the \
-               price of the bigger model: parity does not draw API clients away from the closed providers. \
-               It costs them enterprise fees (the value of their lead over the next-best model, 7.4), but their \
-               training and capacity follow their expected revenue (7.9), so their ROI moves with whichever falls \
-               more: see the paragraphs under \"Who pays back\".",
+        note: "API markups are Bertrand-Nash logit markups that rise with a provider's share of AI's market, the \
+               automatable work people still do included as the outside good (MODEL.md 7.4). When the markup fails: \
+               once AI does most of that market, residual demand is inelastic enough that the closed providers' markups \
+               sit at their limit price (`markup_max`) with parity as without it, so the mean of the last 24 months \
+               cannot fall; an open-weight model as capable as the frontier is also as big and costs as much per unit \
+               (7.2). Parity costs the labs enterprise fees (the value of their lead over the next-best model, 7.4), \
+               but their training and capacity follow their expected revenue (7.9), so their ROI moves with whichever \
+               falls more: see the paragraphs under \"Who pays back\".",
     });
 
     let (r5, r3) = (m(b, &|s| s.roi), m("variant_gpu_life_3y", &|s| s.roi));

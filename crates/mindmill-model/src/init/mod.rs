@@ -303,6 +303,7 @@ pub fn build_world(config: Config, run: u64) -> World {
             subscription: pc.subscription_usd_month,
             free_users: 0.0,
             paid_users: 0.0,
+            conversions: 0.0,
             enterprise_clients: 0,
             api_clients: 0,
             business_units: 0.0,

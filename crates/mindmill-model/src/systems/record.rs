@@ -331,6 +331,7 @@ pub fn record_tick(
         pt.f64("flop_per_unit", p.flop_per_unit);
         pt.f64("free_users", p.free_users);
         pt.f64("paid_users", p.paid_users);
+        pt.f64("conversions_persons", p.conversions);
         pt.u32("enterprise_clients", p.enterprise_clients);
         pt.u32("api_clients", p.api_clients);
         pt.f64("business_units", p.business_units);

@@ -623,6 +623,8 @@ pub fn adopt_tools(
     labour: Res<Labour>,
     macro_: Res<Macro>,
     policy: Res<Policy>,
+    mut parts: Local<Counters<16>>,
+    mut providers: Query<&mut Provider>,
     mut blocks: Query<&mut WorkerBlock>,
 ) {
     let cfg = &setup.config;
@@ -642,7 +644,9 @@ pub fn adopt_tools(
     let tick = cal.tick;
     let price: Vec<f64> = cfg.providers.iter().map(|p| p.subscription_usd_month * (1.0 + policy.compute_tax)).collect();
     let shares = &macro_.consumer_shares;
+    let local = &*parts;
     blocks.par_iter_mut().for_each(|mut b| {
+        let mut c = [0i128; 16];
         for (id, job, pay) in b.iter_mut() {
             if job.tools || job.tier == 3 || job.status != Status::Employed {
                 continue;
@@ -658,9 +662,15 @@ pub fn adopt_tools(
             if gain >= price[provider] {
                 job.provider = provider as u8;
                 job.tools = true;
+                c[provider] += 1;
             }
         }
+        count(local, c);
     });
+    let c = take(&mut parts);
+    for mut p in providers.iter_mut() {
+        p.conversions = (c[p.index as usize] * setup.weight as i128) as f64;
+    }
 }
 
 /// The same tally after matching, for wages, production and the record.
