@@ -8,6 +8,7 @@
 #     hour; docs/PERFORMANCE.md has its measurement);
 #   - `mindmill validate --seeds 5` runs at 5,000 workers with a two-size convergence study
 #     (the full one takes 10 minutes; docs/VALIDATION.md is its output);
+#   - `pip install ./crates/mindmill-py` installs into the given Python's environment;
 #   - `sbatch` runs only where a Slurm cluster answers `sinfo`; elsewhere the script it would
 #     submit is checked to exist (tests/slurm/run.sh submits such a script to a real cluster).
 # The Python block is run too when a Python with polars is given as the second argument.
@@ -33,6 +34,10 @@ while IFS= read -r cmd; do
     "cargo test --release --workspace"*) echo "-- skipped: $cmd (CI's own main step)"; skipped=$((skipped + 1)); continue ;;
     "cargo run --release -- "*) cmd="mindmill ${cmd#cargo run --release -- }"; why="the binary cargo run builds" ;;
     "mindmill run --workers 140900000"*) cmd="mindmill run --workers 2000000 --years 1 --out outputs/national"; why="scaled from 140.9 M workers and 10 years" ;;
+    "pip install ./crates/mindmill-py"*)
+      [ -n "$python" ] || { echo "-- skipped: $cmd (no Python given)"; skipped=$((skipped + 1)); continue; }
+      cmd="$python -m pip install --quiet --disable-pip-version-check ./crates/mindmill-py"
+      why="into the given Python's environment" ;;
     "mindmill validate --seeds 5"*) cmd="$cmd --workers 5000 --convergence-sizes 5000,10000 --convergence-seeds 2"; why="at 5,000 workers, two convergence sizes" ;;
     *"&& sbatch "*)
       # A cluster answers sinfo; an installed client with no controller does not.

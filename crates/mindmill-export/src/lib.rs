@@ -94,6 +94,52 @@ fn arrow_schema_entry(df: &DataFrame, kv: &[(String, String)]) -> (String, Strin
     ("ARROW:schema".to_string(), base64::engine::general_purpose::STANDARD.encode(prefixed))
 }
 
+/// Rows per row group of a run's tables.
+const ROW_GROUP: usize = 1 << 17;
+
+/// The provenance every file of a run carries (docs/OUTPUTS.md): version, model fingerprint,
+/// schema version, seed, run index, worker weight and the resolved config.
+pub fn run_provenance(config: &mindmill_config::Config, run_index: u64) -> Vec<(String, String)> {
+    vec![
+        ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
+        ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
+        ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
+        ("mindmill.seed".to_string(), config.run.seed.to_string()),
+        ("mindmill.run_index".to_string(), run_index.to_string()),
+        ("mindmill.worker_weight".to_string(), config.worker_weight().to_string()),
+        ("mindmill.config".to_string(), config.to_toml()),
+    ]
+}
+
+/// Encodes `df` as Parquet into `out` with `kv` (and the Arrow schema carrying it) in the
+/// footer: zstd, full statistics, row groups of `row_group` rows (Polars' default if None).
+fn encode(
+    out: impl std::io::Write,
+    df: &mut DataFrame,
+    kv: Vec<(String, String)>,
+    row_group: Option<usize>,
+) -> PolarsResult<u64> {
+    let mut kv = kv;
+    kv.insert(0, arrow_schema_entry(df, &kv));
+    ParquetWriter::new(out)
+        .with_compression(ParquetCompression::Zstd(None))
+        .with_statistics(StatisticsOptions::full())
+        .with_row_group_size(row_group)
+        .with_key_value_metadata(Some(KeyValueMetadata::from_static(kv)))
+        .finish(df)
+}
+
+/// One table as the bytes of a Parquet file, with `metadata` and its `mindmill.table` name
+/// (what `write_table` would write, for readers that take a buffer).
+pub fn table_parquet_bytes(table: &Table, metadata: &[(String, String)]) -> PolarsResult<Vec<u8>> {
+    let mut df = to_frame(table)?;
+    let mut kv = metadata.to_vec();
+    kv.push(("mindmill.table".to_string(), table.name.to_string()));
+    let mut out = Vec::new();
+    encode(&mut out, &mut df, kv, Some(ROW_GROUP))?;
+    Ok(out)
+}
+
 /// Writes `df` to `path` atomically (a temporary file, flushed, synced and renamed) with
 /// `kv` in the footer and row groups of `row_group` rows (Polars' default if None). A full
 /// disk reads "No space left on device", and no partial file is left.
@@ -107,14 +153,7 @@ pub fn write_frame(
     let tmp = path.with_file_name(format!(".{name}.tmp-{}", std::process::id()));
     let io = |source| ExportError::Io { path: path.to_path_buf(), source };
     let mut file = KeepError { inner: std::io::BufWriter::new(File::create(&tmp).map_err(io)?), error: None };
-    let mut kv = kv;
-    kv.insert(0, arrow_schema_entry(df, &kv));
-    let written = ParquetWriter::new(&mut file)
-        .with_compression(ParquetCompression::Zstd(None))
-        .with_statistics(StatisticsOptions::full())
-        .with_row_group_size(row_group)
-        .with_key_value_metadata(Some(KeyValueMetadata::from_static(kv)))
-        .finish(df);
+    let written = encode(&mut file, df, kv, row_group);
     let flushed = std::io::Write::flush(&mut file);
     // The file's own error (a full disk) says more than the encoder's; the partial file goes.
     if let Some(e) = file.error.take() {
@@ -139,7 +178,7 @@ pub fn write_table(dir: &Path, table: &Table, metadata: &[(String, String)]) -> 
     let mut df = to_frame(table).map_err(|source| ExportError::Parquet { path: path.clone(), source })?;
     let mut kv = metadata.to_vec();
     kv.push(("mindmill.table".to_string(), table.name.to_string()));
-    write_frame(&path, &mut df, kv, Some(1 << 17))?;
+    write_frame(&path, &mut df, kv, Some(ROW_GROUP))?;
     Ok(path)
 }
 

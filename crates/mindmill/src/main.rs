@@ -1204,15 +1204,7 @@ fn run(args: RunArgs) -> Result<ExitCode> {
     sim.release_agents();
 
     std::fs::create_dir_all(&staging).with_context(|| format!("cannot create {}", staging.display()))?;
-    let metadata = vec![
-        ("mindmill.version".to_string(), env!("CARGO_PKG_VERSION").to_string()),
-        ("mindmill.model_fingerprint".to_string(), mindmill_model::MODEL_FINGERPRINT.to_string()),
-        ("mindmill.schema_version".to_string(), mindmill_model::SCHEMA_VERSION.to_string()),
-        ("mindmill.seed".to_string(), config.run.seed.to_string()),
-        ("mindmill.run_index".to_string(), "0".to_string()),
-        ("mindmill.worker_weight".to_string(), config.worker_weight().to_string()),
-        ("mindmill.config".to_string(), config.to_toml()),
-    ];
+    let metadata = mindmill_export::run_provenance(&config, 0);
     let write = Instant::now();
     mindmill_export::write_tables(&staging, &sim.tables(), &metadata)?;
     let write_s = write.elapsed().as_secs_f64();
