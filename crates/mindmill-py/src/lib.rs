@@ -102,6 +102,16 @@ impl NativeRun {
         self.config.clone()
     }
 
+    /// The named scalar outcomes of the run (those of a sweep file, docs/SWEEPS.md).
+    fn outcomes(&self, names: Vec<String>) -> PyResult<Vec<f64>> {
+        if let Some(bad) = names.iter().find(|n| !mindmill_sweep::OUTCOMES.iter().any(|(o, _)| o == *n)) {
+            let known: Vec<&str> = mindmill_sweep::OUTCOMES.iter().map(|(o, _)| *o).collect();
+            return Err(PyValueError::new_err(format!("unknown outcome {bad:?}; outcomes: {}", known.join(", "))));
+        }
+        let refs: Vec<&Table> = self.tables.iter().collect();
+        Ok(mindmill_sweep::outcomes_of(&refs, &names))
+    }
+
     /// Writes every table into `dir` (created if missing) as `mindmill run` does, atomically.
     fn write(&self, py: Python<'_>, dir: PathBuf) -> PyResult<()> {
         py.allow_threads(|| {
@@ -117,7 +127,7 @@ impl NativeRun {
 /// (if given) is called with (months done, months) and Ctrl-C / a kernel interrupt stops the
 /// run with KeyboardInterrupt.
 #[pyfunction]
-#[pyo3(signature = (kind, value, label, workers=None, years=None, seed=None, threads=None, progress=None))]
+#[pyo3(signature = (kind, value, label, workers=None, years=None, seed=None, threads=None, progress=None, set=Vec::new()))]
 #[allow(clippy::too_many_arguments)]
 fn run(
     py: Python<'_>,
@@ -129,8 +139,13 @@ fn run(
     seed: Option<u64>,
     threads: Option<usize>,
     progress: Option<PyObject>,
+    set: Vec<(String, f64)>,
 ) -> PyResult<NativeRun> {
     let mut config = load(kind, value, label)?;
+    // Numeric fields by path, as a sweep's parameters set them (`providers[0].markup_max`).
+    for (path, v) in &set {
+        config = mindmill_sweep::set_path(&config, path, *v, "set").map_err(config_error)?.0;
+    }
     if let Some(s) = seed {
         config.run.seed = s;
     }
@@ -223,6 +238,12 @@ fn sweep(
     Ok((o.in_shard, o.executed, o.complete))
 }
 
+/// The scalar outcomes a run can report: (name, meaning).
+#[pyfunction]
+fn outcomes() -> Vec<(&'static str, &'static str)> {
+    mindmill_sweep::OUTCOMES.to_vec()
+}
+
 /// The scenario presets: (name, TOML text).
 #[pyfunction]
 fn scenarios() -> Vec<(&'static str, &'static str)> {
@@ -252,5 +273,6 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(scenarios, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
     m.add_function(wrap_pyfunction!(min_converged_workers, m)?)?;
+    m.add_function(wrap_pyfunction!(outcomes, m)?)?;
     Ok(())
 }

@@ -120,3 +120,40 @@ def test_an_interrupt_stops_a_run_and_a_sweep(tmp_path):
 def test_small_runs_warn_as_the_cli_does():
     with pytest.warns(UserWarning, match="below"):
         mindmill.run(workers=1000, years=1, progress=False)
+
+
+def test_outcomes_by_name_match_the_sweep_definitions(tmp_path):
+    run = mindmill.run(progress=False, workers=2000, years=1, set={"technology.open_weight_lag_months": 6})
+    assert "open_weight_lag_months = 6" in run.config
+    got = run.outcomes("labour_share_end", "unemployment_rate_end")
+    tiers = run.aggregates
+    assert got["unemployment_rate_end"] == tiers["unemployment_rate"][-1]
+    assert abs(got["labour_share_end"] - tiers["labour_share"].tail(12).mean()) < 1e-12
+    assert set(run.outcomes()) == set(mindmill.outcomes())
+    with pytest.raises(mindmill.ConfigError, match="no_such"):
+        mindmill.run(progress=False, workers=2000, years=1, set={"technology.no_such": 1.0})
+
+
+def test_an_ema_experiment_runs_mindmill():
+    ema_workbench = pytest.importorskip("ema_workbench")
+    from mindmill import ema
+
+    model = ema.model(
+        uncertainties={"technology.training_efficiency_growth": (1.5, 4.0), "technology.open_weight_lag_months": (3, 24)},
+        levers={"government.compute_tax": (0.0, 0.2)},
+        outcomes=["labour_share_end", "labs_roi_end"],
+        workers=2000,
+        years=1,
+    )
+    assert model.mindmill_paths["technology_open_weight_lag_months"] == "technology.open_weight_lag_months"
+    experiments, outcomes = ema_workbench.perform_experiments(model, scenarios=3, policies=2)
+    assert len(experiments) == 6 and set(outcomes) == {"labour_share_end", "labs_roi_end"}
+    assert len(set(outcomes["labour_share_end"])) > 1, "the uncertainties move the outcome"
+    # Each experiment is a mindmill run with those values set: rerun one and compare.
+    row = experiments.iloc[0]
+    again = mindmill.run(workers=2000, years=1, seed=1, progress=False, set={
+        "technology.training_efficiency_growth": row["technology_training_efficiency_growth"],
+        "technology.open_weight_lag_months": row["technology_open_weight_lag_months"],
+        "government.compute_tax": row["government_compute_tax"],
+    })
+    assert again.outcomes("labour_share_end")["labour_share_end"] == outcomes["labour_share_end"][0]

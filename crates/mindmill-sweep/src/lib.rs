@@ -480,7 +480,12 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
 
 /// Computes the named outcomes from a finished run.
 pub fn outcomes(sim: &Simulation, names: &[String]) -> Vec<f64> {
-    let t = sim.tables();
+    outcomes_of(&sim.tables(), names)
+}
+
+/// Computes the named outcomes (NaN for a name not in [`OUTCOMES`]) from a run's tables, in
+/// the order `Simulation::tables` gives them.
+pub fn outcomes_of(t: &[&mindmill_model::Table], names: &[String]) -> Vec<f64> {
     let agg = t[0];
     let n = agg.rows();
     let last = n - 1;

@@ -28,11 +28,16 @@ import polars as pl
 from . import _native
 from ._native import ConfigError
 
-__all__ = ["ConfigError", "Run", "check", "run", "scenarios", "sweep", "__version__"]
+__all__ = ["ConfigError", "Run", "check", "outcomes", "run", "scenarios", "sweep", "__version__"]
 __version__: str = _native.version()
 ConfigError.__module__ = "mindmill"
 
 Config = Union[None, str, "os.PathLike[str]", Mapping[str, Any]]
+
+
+def outcomes() -> dict[str, str]:
+    """The scalar outcomes a run reports (`Run.outcomes`, sweep files): name and meaning."""
+    return dict(_native.outcomes())
 
 
 def scenarios() -> dict[str, str]:
@@ -88,6 +93,11 @@ class Run:
         except KeyError:
             raise AttributeError(f"Run has no table {name!r}; tables: {', '.join(self.tables)}") from None
 
+    def outcomes(self, *names: str) -> dict[str, float]:
+        """Scalar outcomes of the run by name (those of `mindmill.outcomes()`, as in sweeps)."""
+        names = names or tuple(outcomes())
+        return dict(zip(names, self._native.outcomes(list(names))))
+
     def parquet(self, name: str) -> bytes:
         """The table `name` as the bytes of its Parquet file (provenance included)."""
         return self._native.parquet(name)
@@ -140,16 +150,19 @@ def run(
     years: Optional[int] = None,
     seed: Optional[int] = None,
     threads: Optional[int] = None,
+    set: Optional[Mapping[str, float]] = None,
     progress: bool = True,
 ) -> Run:
     """Runs the model on `config` (None: the baseline; a scenario name; a TOML path; a dict
-    merged over the baseline), with the CLI's overrides. The GIL is released while the model
-    steps; Ctrl-C or a kernel interrupt stops it with KeyboardInterrupt."""
+    merged over the baseline), with the CLI's overrides; `set` gives numeric fields by path as a
+    sweep's parameters do ({"providers[0].markup_max": 2.0}). The GIL is released while the
+    model steps; Ctrl-C or a kernel interrupt stops it with KeyboardInterrupt."""
     minimum = _native.min_converged_workers()
     if workers is not None and workers < minimum:
         warnings.warn(f"{workers} workers is below {minimum}, the smallest size whose results converge "
                       f"(docs/VALIDATION.md); single runs vary more", stacklevel=2)
-    native = _native.run(*_source(config), workers, years, seed, threads, _bar("month", progress))
+    overrides = [(str(k), float(v)) for k, v in (set or {}).items()]
+    native = _native.run(*_source(config), workers, years, seed, threads, _bar("month", progress), overrides)
     return Run(native)
 
 
