@@ -468,6 +468,22 @@ fn closed_markups_rise_as_ai_takes_its_market_from_people() {
 }
 
 #[test]
+fn a_provider_without_capacity_gets_no_clients_at_start() {
+    // The first provider choice respects capacity as every review does (MODEL.md section 5):
+    // a platform with one GPU serves nobody's AI work, so no firm starts with it and the
+    // economy's first month runs as usual (it broke down before the rule).
+    use mindmill_model::components::{Firm, Role};
+    let mut c = small(3000, 1);
+    c.providers[2].initial_fleet_h100e = 1.0;
+    let mut sim = Simulation::new(c, 0);
+    sim.step().expect("the first month runs");
+    let world = sim.world_mut();
+    let clients =
+        world.query::<&Firm>().iter(world).filter(|f| matches!(f.role, Role::Goods(_)) && f.provider == 2).count();
+    assert_eq!(clients, 0, "firms on a provider that cannot serve them");
+}
+
+#[test]
 fn enterprise_fees_are_the_value_of_a_capability_lead() {
     // Enterprise contracts bargain over what the firm saves with its provider over its best
     // alternative (MODEL.md 7.4): when open weights are as capable as the frontier from the

@@ -491,6 +491,10 @@ pub fn build_world(config: Config, run: u64) -> World {
     let mu = cfg.firms.markup;
     let phi0 = cfg.adoption.initial_share_of_ceiling;
     let mut firms = Vec::with_capacity(ne);
+    // The first provider choice respects capacity as every later review does (7.5): a firm
+    // considers only providers with room for the AI work it starts with (a provider with
+    // a handful of GPUs would otherwise serve nobody's AI tasks and stop output at once).
+    let mut spare: Vec<f64> = providers_now.iter().map(|p| p.inference_capacity_flop).collect();
     for f in 0..ne {
         let role = if f < nf { Role::Goods(plan.firm_market[f]) } else { Role::Staff(plan.staff[f - nf]) };
         let sector = if f < nf {
@@ -506,6 +510,19 @@ pub fn build_world(config: Config, run: u64) -> World {
         };
         let speed = (cfg.adoption.sector_sensitivity * plan.sectors[sector].lm_aiie).exp();
         let total_heads: u32 = heads[f].iter().sum();
+        // FLOP a month of the AI work firm f starts with at provider i (section 5).
+        let start_load = |i: usize| -> f64 {
+            if f >= nf {
+                return 0.0;
+            }
+            let units: f64 = (0..TIERS)
+                .map(|k| {
+                    let phi = phi0 * tech.tier_ceiling[i][k].min(cfg.adoption.regulation_cap[k]);
+                    phi / (1.0 - phi).max(1e-9) * eff[f][k]
+                })
+                .sum();
+            units * providers_now[i].flop_per_unit
+        };
         let provider = crate::systems::adoption::choose_provider(
             &providers_now,
             &tech,
@@ -514,8 +531,9 @@ pub fn build_world(config: Config, run: u64) -> World {
             &draws,
             INIT_TICK,
             f as u64,
-            |_| true,
+            |i| start_load(i) <= spare[i],
         );
+        spare[provider] -= start_load(provider);
         let ceiling: [f64; TIERS] = if f < nf {
             std::array::from_fn(|k| tech.tier_ceiling[provider][k].min(cfg.adoption.regulation_cap[k]))
         } else {
