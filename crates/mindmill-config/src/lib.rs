@@ -379,6 +379,18 @@ pub struct LabourConfig {
     pub tools_protection: f64,
 }
 
+/// The productivity whose growth the wage rule passes on (MODEL.md 7.7).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProductivityMeasure {
+    /// Output per task unit performed, by people or by AI: automation that moves tasks to AI
+    /// leaves it unchanged; selection among firms and the oversight tasks adoption adds move it.
+    #[default]
+    Tasks,
+    /// Output per employed worker (K+S average labour productivity): rises when tasks move to AI.
+    Workers,
+}
+
 /// The wage rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -387,9 +399,12 @@ pub struct WageConfig {
     pub psi_cpi: f64,
     /// Share of expected deflation passed to wages (0 = downward nominal rigidity). Default 0.
     pub deflation_indexation: f64,
-    /// Pass-through of the growth of trend output per employed worker (K+S average labour
-    /// productivity). Default 1 (Stansbury & Summers 2018: 0.7-1).
+    /// Pass-through of productivity growth to wages. Default 1 (Stansbury & Summers 2018: 0.7-1).
     pub psi_productivity: f64,
+    /// Which productivity the wage rule passes on: "tasks" (output per task unit, by people or
+    /// AI: the productivity of the work people do) or "workers" (output per employed worker,
+    /// which also rises when tasks move to AI). Default "tasks" (Acemoglu & Restrepo 2018).
+    pub productivity_measure: ProductivityMeasure,
     /// Wage Phillips curve: points of annual wage growth lost per point of tier unemployment
     /// above the natural rate. Default 0.5 (Gali 2011).
     pub phillips_slope: f64,

@@ -283,8 +283,14 @@ pub struct Macro {
     pub productivity: f64,
     /// Trend of output per employed worker (exponentially smoothed level).
     pub productivity_trend: f64,
-    /// Monthly growth of the productivity trend (the wage rule's productivity term).
+    /// Monthly growth of the productivity trend (the wage rule's productivity term when
+    /// `wages.productivity_measure` = "workers").
     pub productivity_growth: f64,
+    /// Trend of output per task unit performed, by people or by AI (smoothed level).
+    pub task_productivity_trend: f64,
+    /// Monthly growth of the task productivity trend (the wage rule's productivity term by
+    /// default, `wages.productivity_measure` = "tasks").
+    pub task_productivity_growth: f64,
     /// Output per employed worker in the first month (the base of potential GDP).
     pub productivity_start: f64,
     /// Potential labour productivity: the slow trend of output per worker that potential

@@ -129,6 +129,31 @@ fn the_compute_ceiling_lowers_tier_a_wages() {
 }
 
 #[test]
+fn wages_pass_on_task_productivity_not_the_output_per_worker_that_automation_raises() {
+    // Moving tasks to AI raises output per worker; with wages indexed to output per task unit
+    // (7.7) that gain does not reach tier A's nominal wage, so unit costs and prices fall with
+    // automation. Indexed to output per worker, the same run keeps wages up and prices flat.
+    let tasks = run(small(4000, 6));
+    let mut c = small(4000, 6);
+    c.wages.productivity_measure = mindmill_config::ProductivityMeasure::Workers;
+    let workers = run(c);
+    let last = tasks.rows() - 1;
+    let per_worker = tasks.f64s("labour_productivity_units_per_worker");
+    let wage_a = tasks.f64s("wage_a_usd_month");
+    assert!(per_worker[last] > 1.2 * per_worker[0], "output per worker {} -> {}", per_worker[0], per_worker[last]);
+    assert!(
+        wage_a[last] / wage_a[0] < per_worker[last] / per_worker[0],
+        "tier A wage grows {}, output per worker {}",
+        wage_a[last] / wage_a[0],
+        per_worker[last] / per_worker[0]
+    );
+    let (wt, ww) = (wage_a[last], workers.f64s("wage_a_usd_month")[last]);
+    assert!(wt < ww, "tier A wage {wt} on task productivity, {ww} on output per worker");
+    let (pt, pw) = (tasks.f64s("price_level")[last], workers.f64s("price_level")[last]);
+    assert!(pt < pw, "price level {pt} on task productivity, {pw} on output per worker");
+}
+
+#[test]
 fn cheaper_ai_lowers_the_price_of_a_unit_of_work() {
     let a = run(small(3000, 5));
     let p = a.f64s("ai_cost_usd_per_unit_fixed_capability");

@@ -360,6 +360,8 @@ pub fn sell_goods(
         market_sales[m as usize] = setup.market_firms[m as usize].iter().map(|&i| sales_cents[i as usize] as f64).sum();
     }
     let mut output = 0.0;
+    // Task units performed, by people or by AI: output times the tasks a unit needs.
+    let mut task_units = 0.0;
     for (i, f) in fs.iter_mut().enumerate() {
         let Role::Goods(m) = f.role else {
             (f.sales, f.sold, f.demand, f.profit) = (0, 0.0, 0.0, 0);
@@ -373,6 +375,7 @@ pub fn sell_goods(
         market_units[m as usize] += s.sold[i];
         market_value[m as usize] += s.value[i];
         output += f.output;
+        task_units += f.output * (f.tasks_per_unit.iter().sum::<f64>() + f.oversight_per_unit);
         f.profit = sales - f.wage_bill - f.ai_bill - f.interest - f.depreciation;
         let tax = (f.profit.max(0) as f64 * cfg.government.profit_tax).round() as i64;
         f.deposits -= tax;
@@ -430,9 +433,19 @@ pub fn sell_goods(
     if employed > 0 {
         let persons = employed as f64 * setup.weight as f64;
         m.productivity = output / persons;
-        // The wage rule passes on the growth of output per worker, whatever raised it
-        // (K+S: average labour productivity; Stansbury & Summers 2018 measure pay against
-        // output per hour); its trend keeps a month's noise out of wages.
+        // Output per worker grows when tasks move to AI as well as when tasks get more
+        // productive; output per task unit only in the second way (7.7). Trends keep a
+        // month's noise out of wages.
+        if task_units > 0.0 {
+            let per_task = output / task_units;
+            if m.task_productivity_trend > 0.0 {
+                let trend = 0.9 * m.task_productivity_trend + 0.1 * per_task;
+                m.task_productivity_growth = (trend / m.task_productivity_trend - 1.0).clamp(-0.05, 0.05);
+                m.task_productivity_trend = trend;
+            } else {
+                m.task_productivity_trend = per_task;
+            }
+        }
         if m.productivity_trend > 0.0 {
             let trend = 0.9 * m.productivity_trend + 0.1 * m.productivity;
             m.productivity_growth = (trend / m.productivity_trend - 1.0).clamp(-0.05, 0.05);

@@ -4,7 +4,7 @@
 //! automatable tasks (Restrepo's compute ceiling).
 
 use bevy_ecs::prelude::*;
-use mindmill_config::TIERS;
+use mindmill_config::{ProductivityMeasure, TIERS};
 
 use crate::components::{Firm, Provider, Role, Status, WorkerBlock};
 use crate::equations::{capped_wage, oversight_median, profitable_tasks, wage_rule};
@@ -103,10 +103,14 @@ pub fn update_wages(
     // only in part (downward nominal rigidity).
     let pi = (1.0 + fin.expected_inflation).powf(1.0 / 12.0) - 1.0;
     let indexed = if pi >= 0.0 { pi } else { w.deflation_indexation * pi };
+    let growth = match w.productivity_measure {
+        ProductivityMeasure::Tasks => macro_.task_productivity_growth,
+        ProductivityMeasure::Workers => macro_.productivity_growth,
+    };
     let lab = &mut *labour;
     for (o, spec) in setup.occupations.iter().enumerate() {
         let k = spec.tier as usize;
-        let v = wage_rule(lab.occupation_value[o], indexed, macro_.productivity_growth, gap[k], psi);
+        let v = wage_rule(lab.occupation_value[o], indexed, growth, gap[k], psi);
         lab.occupation_value[o] = v.max(policy.minimum_wage);
         // Only the tasks still done by people that AI could already do more cheaply (the
         // profitable share not yet adopted) put AI's cost against the wage; tasks that have
