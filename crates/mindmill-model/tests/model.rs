@@ -154,6 +154,28 @@ fn wages_pass_on_task_productivity_not_the_output_per_worker_that_automation_rai
 }
 
 #[test]
+fn entrants_look_for_work_where_todays_jobs_are() {
+    // Entrants take occupations in proportion to this month's employment (7.6): as AI takes
+    // tier A's tasks and its employment falls, fewer entrants go into tier A than at the start.
+    let mut sim = Simulation::new(small(10_000, 10), 0);
+    sim.run(|_| {}).expect("accounts hold");
+    let t = sim.tables()[1];
+    let months = 120;
+    assert_eq!(t.rows(), months * 4, "tiers A, B, C, M each month");
+    let entrants = t.f64s("entrants_persons");
+    let share_a = |from: usize| {
+        let (mut a, mut all) = (0.0, 0.0);
+        for m in from..from + 12 {
+            a += entrants[4 * m];
+            all += (0..4).map(|k| entrants[4 * m + k]).sum::<f64>();
+        }
+        a / all
+    };
+    let (first, last) = (share_a(0), share_a(months - 12));
+    assert!(last < 0.8 * first, "tier A's share of entrants {first} in the first year, {last} in the last");
+}
+
+#[test]
 fn cheaper_ai_lowers_the_price_of_a_unit_of_work() {
     let a = run(small(3000, 5));
     let p = a.f64s("ai_cost_usd_per_unit_fixed_capability");

@@ -47,6 +47,8 @@ pub struct Scratch {
     pub next_open: [Vec<u32>; mindmill_config::TIERS],
     /// Job seekers by tier after separations, for matching.
     pub searching: [u64; mindmill_config::TIERS],
+    /// Cumulative employment over occupations this month: where entrants look for work.
+    pub entrant_cum: Vec<f64>,
 }
 
 /// Asks the kernel to back `v`'s buffer with 2 MiB pages (Linux transparent huge pages,

@@ -288,6 +288,7 @@ pub fn separate_workers(
     cal: Res<Calendar>,
     tech: Res<Tech>,
     policy: Res<Policy>,
+    tally: Res<Tally>,
     mut labour: ResMut<Labour>,
     mut inst: ResMut<Institutions>,
     mut ledger: ResMut<Ledger>,
@@ -309,6 +310,21 @@ pub fn separate_workers(
     for f in firms.iter() {
         scratch.firm_layoff[f.id as usize] = f.layoff_rate;
     }
+    // Entrants look for work where today's jobs are: occupations in proportion to this month's
+    // employment (openings are mostly replacement demand, which scales with employment: BLS
+    // Employment Projections, occupational separations method), the start's shares while
+    // nobody is employed.
+    let cum = &mut scratch.entrant_cum;
+    cum.clear();
+    let mut acc = 0.0;
+    for &n in &tally.occ_employed {
+        acc += n as f64;
+        cum.push(acc);
+    }
+    if acc <= 0.0 {
+        cum.clear();
+        cum.extend_from_slice(&setup.occupation_cumulative);
+    }
     let tier_mean = tech.tier_ceiling_frontier;
     let cost = (l.retrain_cost_usd * 100.0).round() as i64;
     let take_up = l.retrain_probability * (0.5 + policy.retraining_subsidy);
@@ -320,7 +336,8 @@ pub fn separate_workers(
     let layoff = &scratch.firm_layoff;
     let occupation_wage = &labour.occupation_wage;
     let pop = &cfg.population;
-    let entrant_total = setup.occupation_cumulative.last().copied().unwrap_or(0.0);
+    let entrant_cum = &scratch.entrant_cum;
+    let entrant_total = entrant_cum.last().copied().unwrap_or(0.0);
     let sigma = pop.skill_sigma;
     let local = &*parts;
     // Counters: separations, retrained, moved by tier (3 x 4), worker and government
@@ -337,7 +354,7 @@ pub fn separate_workers(
             }
             if job.age >= pop.retirement_age {
                 c[18 + job.tier as usize] += 1;
-                let o = pick(&setup.occupation_cumulative, d.uniform(Stream::Entrants, tick, i, 0) * entrant_total);
+                let o = pick(entrant_cum, d.uniform(Stream::Entrants, tick, i, 0) * entrant_total);
                 let skill = (sigma * d.normal(Stream::Entrants, tick, i, 1) - 0.5 * sigma * sigma).exp();
                 let tier = setup.occupations[o].tier;
                 *job = Job {
