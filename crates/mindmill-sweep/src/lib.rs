@@ -213,11 +213,9 @@ pub struct Plan {
     pub seed: u64,
     /// The design point on the unit cube (sampling designs) or the levels (grid).
     pub unit: Vec<f64>,
-    /// Parameter values.
+    /// Parameter values, as applied (whole-number fields rounded).
     pub values: Vec<f64>,
-    /// The resolved config.
-    pub config: Config,
-    /// Stable id of (config, seed, mindmill version).
+    /// Stable id of (base config, parameter values, seed, mindmill version and model).
     pub id: String,
 }
 
@@ -228,8 +226,25 @@ pub struct Sweep {
     pub text: String,
     /// The parsed file.
     pub spec: SweepSpec,
-    /// Every run, in run order.
+    /// Every run, in run order. A run's config is built when it runs ([`Sweep::config`]), so
+    /// a shard of a large sweep builds and checks only its own runs.
     pub plans: Vec<Plan>,
+    /// The config every run starts from (`base`, with the sweep's workers and years).
+    pub base: Config,
+    /// The sweep file, for error messages.
+    pub file: String,
+}
+
+impl Sweep {
+    /// The resolved config of `plan`: the base with the plan's parameter values and seed.
+    pub fn config(&self, plan: &Plan) -> Result<Config, SweepError> {
+        let mut config = self.base.clone();
+        for (p, v) in self.spec.parameters.iter().zip(&plan.values) {
+            config = set_path(&config, &p.path, *v, &self.file).map_err(|e| at_line(e, &self.text, &p.path))?.0;
+        }
+        config.run.seed = plan.seed;
+        Ok(config)
+    }
 }
 
 /// FNV-1a 64-bit hash, as hex (run ids: stable across platforms and versions of Rust).
@@ -244,13 +259,10 @@ pub fn fnv_hex(parts: &[&str]) -> String {
     format!("{h:016x}")
 }
 
-/// Sets the numeric field at `path` (dots and `[i]` indices) of `config`; whole-number
-/// fields take the value rounded to the nearest whole number. Returns the config and the
-/// value applied.
-pub fn set_path(config: &Config, path: &str, value: f64, file: &str) -> Result<(Config, f64), SweepError> {
+/// The value at `path` (dots and `[i]` indices) inside a config's TOML tree.
+fn locate<'a>(root: &'a mut toml::Value, path: &str, file: &str) -> Result<&'a mut toml::Value, SweepError> {
     let err = |m: String| SweepError::Spec { file: file.to_string(), message: format!("parameter `{path}`: {m}") };
-    let mut root = toml::Value::try_from(config).map_err(|e| err(e.to_string()))?;
-    let mut cur = &mut root;
+    let mut cur = root;
     for seg in path.split('.') {
         let (name, index) = match seg.split_once('[') {
             Some((n, rest)) => {
@@ -276,6 +288,16 @@ pub fn set_path(config: &Config, path: &str, value: f64, file: &str) -> Result<(
                 .ok_or_else(|| err(format!("no element {i} in `{name}`")))?;
         }
     }
+    Ok(cur)
+}
+
+/// Sets the numeric field at `path` (dots and `[i]` indices) of `config`; whole-number
+/// fields take the value rounded to the nearest whole number. Returns the config and the
+/// value applied.
+pub fn set_path(config: &Config, path: &str, value: f64, file: &str) -> Result<(Config, f64), SweepError> {
+    let err = |m: String| SweepError::Spec { file: file.to_string(), message: format!("parameter `{path}`: {m}") };
+    let mut root = toml::Value::try_from(config).map_err(|e| err(e.to_string()))?;
+    let cur = locate(&mut root, path, file)?;
     let applied = match cur {
         toml::Value::Integer(_) => value.round(),
         toml::Value::Float(_) => value,
@@ -442,40 +464,77 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     };
     let priors: Vec<Option<priors::Prior>> =
         spec.parameters.iter().map(|p| if spec.design == Design::Grid { None } else { p.prior().ok() }).collect();
-    let mut plans = Vec::with_capacity(units.len() * spec.seeds.len());
-    for (point, u) in units.iter().enumerate() {
+    // Each parameter's field kind (whole numbers are rounded, as `set_path` applies them).
+    let mut tree = toml::Value::try_from(&base).map_err(|e| bad(e.to_string()))?;
+    let mut whole = Vec::with_capacity(k);
+    for p in &spec.parameters {
+        let v = locate(&mut tree, &p.path, &file).map_err(|e| at_line(e, &text, &p.path))?;
+        whole.push(match v {
+            toml::Value::Integer(_) => true,
+            toml::Value::Float(_) => false,
+            other => {
+                return Err(at_line(
+                    bad(format!("parameter `{}`: is a {}, not a number", p.path, other.type_str())),
+                    &text,
+                    &p.path,
+                ));
+            }
+        });
+    }
+    // The values of every point; configs are built per run when it runs (`Sweep::config`).
+    let mut points_values = Vec::with_capacity(units.len());
+    for u in &units {
         let raw: Vec<f64> = match spec.design {
             Design::Grid => u.clone(),
             // Each coordinate through its parameter's quantile function (checked above).
             _ => u.iter().zip(&priors).map(|(x, p)| p.as_ref().expect("checked prior").quantile(*x)).collect(),
         };
-        let mut config = base.clone();
-        let mut values = Vec::with_capacity(raw.len());
-        for (p, v) in spec.parameters.iter().zip(&raw) {
-            let (c, applied) = set_path(&config, &p.path, *v, &file).map_err(|e| at_line(e, &text, &p.path))?;
-            config = c;
-            values.push(applied);
+        points_values.push(raw.iter().zip(&whole).map(|(v, w)| if *w { v.round() } else { *v }).collect::<Vec<f64>>());
+    }
+    // Every parameter's smallest and largest generated value is checked against the config
+    // before any run, so a design that leaves a field's allowed range fails here, in every
+    // shard, whatever runs the shard takes; a shard checks its own runs' whole configs
+    // before its first run (`run`).
+    for (d, p) in spec.parameters.iter().enumerate() {
+        let (lo, hi) = points_values
+            .iter()
+            .map(|v| v[d])
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
+        for v in [lo, hi] {
+            if v.is_finite() {
+                set_path(&base, &p.path, v, &file).map_err(|e| at_line(e, &text, &p.path))?;
+            } else {
+                return Err(at_line(bad(format!("parameter `{}`: the design generated {v}", p.path)), &text, &p.path));
+            }
         }
+    }
+    // The model's fingerprint is part of the id: a sweep resumed after the model changed
+    // reruns every run instead of mixing results of two models.
+    let base_text = base.to_toml();
+    let mut plans = Vec::with_capacity(units.len() * spec.seeds.len());
+    for (point, (u, values)) in units.iter().zip(points_values).enumerate() {
+        let assigned: Vec<String> =
+            spec.parameters.iter().zip(&values).map(|(p, v)| format!("{}={v:?}", p.path)).collect();
+        let assigned = assigned.join("\n");
         for &seed in &spec.seeds {
-            let mut c = config.clone();
-            c.run.seed = seed;
-            let toml_text = c.to_toml();
-            // The model's fingerprint is part of the id: a sweep resumed after the model
-            // changed reruns every run instead of mixing results of two models.
-            let id =
-                fnv_hex(&[&toml_text, &seed.to_string(), env!("CARGO_PKG_VERSION"), mindmill_model::MODEL_FINGERPRINT]);
+            let id = fnv_hex(&[
+                &base_text,
+                &assigned,
+                &seed.to_string(),
+                env!("CARGO_PKG_VERSION"),
+                mindmill_model::MODEL_FINGERPRINT,
+            ]);
             plans.push(Plan {
                 run: plans.len() as u32,
                 point: point as u32,
                 seed,
                 unit: u.clone(),
                 values: values.clone(),
-                config: c,
                 id,
             });
         }
     }
-    Ok(Sweep { text, spec, plans })
+    Ok(Sweep { text, spec, plans, base, file })
 }
 
 /// Computes the named outcomes from a finished run.
@@ -628,13 +687,13 @@ pub fn injected_fault(site: &str) {
 /// files are written in a staging folder private to this process and renamed into place,
 /// so two processes that run the same run (a resubmitted array task beside a slow one)
 /// never mix their files; the second to finish keeps the first one's result.
-pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError> {
+pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan, config: &Config) -> Result<(), SweepError> {
     let dir = run_dir(out, plan.run);
     // A panic inside the model (a bug) must not take the whole sweep down unnamed: it
     // becomes this run's error, naming its parameter values so it can be rerun alone.
     let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         injected_fault(&format!("sweep-run-{}", plan.run));
-        let mut sim = Simulation::new(plan.config.clone(), 0);
+        let mut sim = Simulation::new(config.clone(), 0);
         sim.run(|_| {}).map(|()| sim)
     }));
     let sim = match ran {
@@ -667,7 +726,7 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan) -> Result<(), SweepError>
         ("mindmill.seed".to_string(), plan.seed.to_string()),
         ("mindmill.run_index".to_string(), plan.run.to_string()),
         ("mindmill.run_id".to_string(), plan.id.clone()),
-        ("mindmill.config".to_string(), plan.config.to_toml()),
+        ("mindmill.config".to_string(), config.to_toml()),
     ];
     let mut ts = sim.tables()[0].clone();
     ts.name = "timeseries";
@@ -778,6 +837,12 @@ pub fn run(
     let mine: Vec<&Plan> = sweep.plans.iter().filter(|p| in_shard(p, shard)).collect();
     let pending: Vec<&Plan> = mine.iter().copied().filter(|p| !is_done(out, p)).collect();
     let skipped = mine.len() - pending.len();
+    // This shard's runs are built and checked before its first run, so a shard never fails
+    // on its own sweep file after it has started; they are built again when they run, so
+    // memory does not grow with the number of runs.
+    for p in &pending {
+        sweep.config(p)?;
+    }
     let done = AtomicUsize::new(skipped);
     let workers = if threads == 0 { std::thread::available_parallelism().map_or(1, |n| n.get()) } else { threads };
     // A rayon pool whose every thread loops over a shared counter (one broadcast job per
@@ -800,7 +865,7 @@ pub fn run(
             }
         };
         if !is_done(out, p) {
-            execute(sweep, out, p)?;
+            execute(sweep, out, p, &sweep.config(p)?)?;
             drop(guard);
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
             progress(d, mine.len());
@@ -1126,9 +1191,10 @@ mod tests {
         assert!((mean(&col(1)) - 5.5 / 3.0).abs() < 0.03, "triangular mean {}", mean(&col(1)));
         let share_3 = col(2).iter().filter(|v| **v == 3.0).count() as f64 / 2000.0;
         assert!((share_3 - 0.75).abs() < 0.03, "choice weights: {share_3}");
-        // The draws are a pure function of the sweep file, which every shard loads whole
-        // before taking its runs (tests/sweep.rs checks that shards merge into the unsharded
-        // dataset): loading again gives the same values, another design seed other values.
+        // The draws are a pure function of the sweep file, whose whole design (values and
+        // ids, not configs) every shard expands before taking its runs (tests/sweep.rs checks
+        // that shards merge into the unsharded dataset): loading again gives the same values,
+        // another design seed other values.
         let values = |sweep: &Sweep| sweep.plans.iter().map(|p| p.values.clone()).collect::<Vec<_>>();
         assert_eq!(values(&load(&spec).unwrap()), values(&sweep), "same file, same draws");
         let text = std::fs::read_to_string(&spec).unwrap();
@@ -1183,6 +1249,36 @@ mod tests {
             let e = load(&f).err().unwrap_or_else(|| panic!("case {i} loaded")).to_string();
             assert!(e.contains(want) && e.contains(&format!("s{i}.toml")), "case {i}: {e}");
         }
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_run_is_built_from_the_base_and_its_values_when_it_runs() {
+        let dir = std::env::temp_dir().join(format!("mindmill-sweep-lazy-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("s.toml");
+        std::fs::write(
+            &f,
+            "design = \"lhs\"\nsamples = 6\nseeds = [1, 2]\nworkers = 400\noutcomes = []\n\
+             [[parameters]]\npath = \"technology.training_efficiency_growth\"\nmin = 1.5\nmax = 4.0\n\
+             [[parameters]]\npath = \"technology.open_weight_lag_months\"\nmin = 1.0\nmax = 24.0\n",
+        )
+        .unwrap();
+        let sweep = load(&f).unwrap();
+        assert_eq!(sweep.plans.len(), 12);
+        let mut ids = std::collections::BTreeSet::new();
+        for p in &sweep.plans {
+            let c = sweep.config(p).unwrap();
+            assert_eq!(c.technology.training_efficiency_growth, p.values[0]);
+            // Whole-number fields are rounded in the plan's values as in the config.
+            assert_eq!(c.technology.open_weight_lag_months as f64, p.values[1]);
+            assert_eq!(p.values[1], p.values[1].round());
+            assert_eq!((c.run.seed, c.run.workers), (p.seed, 400));
+            ids.insert(p.id.clone());
+        }
+        assert_eq!(ids.len(), 12, "every run has its own id");
+        let again = load(&f).unwrap();
+        assert!(again.plans.iter().zip(&sweep.plans).all(|(a, b)| a.id == b.id), "ids are stable");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

@@ -597,8 +597,8 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
         bail!("--threads {} is not allowed: use 0 (all cores) or a number up to 256", args.threads);
     }
     let sweep = mindmill_sweep::load(&args.sweep)?;
-    if let Some(w) = sweep.plans.iter().map(|p| p.config.run.workers).min() {
-        warn_below_minimum(w, "mindmill sweep");
+    if !sweep.plans.is_empty() {
+        warn_below_minimum(sweep.base.run.workers, "mindmill sweep");
     }
     let out = sweep_out(&args.sweep, args.out);
     // Runs go in parallel; each run's own systems stay on one thread.
