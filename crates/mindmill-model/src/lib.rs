@@ -34,6 +34,22 @@ pub use schedule::{PHASE_NAMES, PhaseClock, SYSTEM_NAMES, TickSystems};
 /// Version of the output schema; bump when a column changes meaning or name.
 pub const SCHEMA_VERSION: &str = "2";
 
+/// The names of the output tables, in the order [`Simulation::tables`] returns them (the
+/// Parquet files of a run; a sweep keeps the first, and any others its `tables` key names).
+pub const TABLE_NAMES: [&str; 11] = [
+    "aggregates",
+    "tiers",
+    "providers",
+    "datacenters",
+    "occupations",
+    "workers_sample",
+    "firms",
+    "markets",
+    "transactions",
+    "balance_sheet",
+    "ages",
+];
+
 /// One run: the World and its schedule.
 pub struct Simulation {
     world: World,
@@ -98,7 +114,7 @@ impl Simulation {
         self.world.insert_resource(accounts::CheckEvery(ticks.max(1)));
     }
 
-    /// The output tables so far.
+    /// The output tables so far, in [`TABLE_NAMES`] order.
     pub fn tables(&self) -> Vec<&Table> {
         let r = self.world.resource::<resources::Recorder>();
         vec![

@@ -176,6 +176,13 @@ fn entrants_look_for_work_where_todays_jobs_are() {
 }
 
 #[test]
+fn table_names_list_the_tables_in_order() {
+    let sim = Simulation::new(small(400, 1), 0);
+    let names: Vec<&str> = sim.tables().iter().map(|t| t.name).collect();
+    assert_eq!(names, mindmill_model::TABLE_NAMES);
+}
+
+#[test]
 fn cheaper_ai_lowers_the_price_of_a_unit_of_work() {
     let a = run(small(3000, 5));
     let p = a.f64s("ai_cost_usd_per_unit_fixed_capability");

@@ -152,8 +152,15 @@ pub struct SweepSpec {
     pub years: Option<u32>,
     /// Outcomes to summarise per run (see `mindmill sweep --help`).
     pub outcomes: Vec<String>,
-    /// The varied parameters.
+    /// The varied parameters. Default: none, which a grid design takes as one point: the
+    /// base once per seed (replicates).
+    #[serde(default)]
     pub parameters: Vec<Parameter>,
+    /// Run tables each run keeps besides its aggregates (`timeseries.parquet`), written to
+    /// `runs/run=N/<table>.parquet` with a `seed` column: e.g. `["tiers", "providers"]`.
+    /// Default: none.
+    #[serde(default)]
+    pub tables: Vec<String>,
 }
 
 fn default_samples() -> usize {
@@ -244,6 +251,13 @@ impl Sweep {
         }
         config.run.seed = plan.seed;
         Ok(config)
+    }
+
+    /// The files of each finished run, as its marker lists them.
+    pub fn run_files(&self) -> Vec<String> {
+        let mut files: Vec<String> = RUN_FILES.iter().map(|f| f.to_string()).collect();
+        files.extend(self.spec.tables.iter().map(|t| format!("{t}.parquet")));
+        files
     }
 }
 
@@ -381,6 +395,17 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     for (i, o) in spec.outcomes.iter().enumerate() {
         if spec.outcomes[..i].contains(o) {
             return Err(bad(format!("outcome `{o}` is listed twice in `outcomes`; list each once")));
+        }
+    }
+    for (i, t) in spec.tables.iter().enumerate() {
+        if !mindmill_model::TABLE_NAMES[1..].contains(&t.as_str()) {
+            return Err(bad(format!(
+                "unknown table `{t}` in `tables`; allowed: {} (the aggregates are always kept, as timeseries)",
+                mindmill_model::TABLE_NAMES[1..].join(", ")
+            )));
+        }
+        if spec.tables[..i].contains(t) {
+            return Err(bad(format!("table `{t}` is listed twice in `tables`; list each once")));
         }
     }
     for (i, p) in spec.parameters.iter().enumerate() {
@@ -622,7 +647,7 @@ fn leak(s: &str) -> &'static str {
     Box::leak(s.to_string().into_boxed_str())
 }
 
-/// The files of a finished run, as listed in its marker.
+/// The files every finished run has (with the sweep's `tables`: [`Sweep::run_files`]).
 const RUN_FILES: [&str; 2] = ["timeseries.parquet", "summary.parquet"];
 
 /// FNV-1a (64 bit) of a file's bytes, hex.
@@ -636,9 +661,9 @@ fn hash_bytes(bytes: &[u8]) -> String {
 }
 
 /// A run's marker: its id, then each file's name, size and hash.
-fn marker_text(dir: &Path, id: &str) -> Result<String, SweepError> {
+fn marker_text(dir: &Path, id: &str, files: &[String]) -> Result<String, SweepError> {
     let mut text = format!("{id}\n");
-    for name in RUN_FILES {
+    for name in files {
         let path = dir.join(name);
         let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
         text.push_str(&format!("{name} {} {}\n", bytes.len(), hash_bytes(&bytes)));
@@ -648,7 +673,7 @@ fn marker_text(dir: &Path, id: &str) -> Result<String, SweepError> {
 
 /// The (file, size, hash) entries of a marker whose id is `id`; None for another id or a
 /// marker of another format.
-fn marker_entries(text: &str, id: &str) -> Option<Vec<(String, u64, String)>> {
+fn marker_entries(text: &str, id: &str, files: usize) -> Option<Vec<(String, u64, String)>> {
     let mut lines = text.lines();
     if lines.next()?.trim() != id {
         return None;
@@ -659,16 +684,16 @@ fn marker_entries(text: &str, id: &str) -> Option<Vec<(String, u64, String)>> {
             Some((f.next()?.to_string(), f.next()?.parse().ok()?, f.next()?.to_string()))
         })
         .collect();
-    (entries.len() == RUN_FILES.len()).then_some(entries)
+    (entries.len() == files).then_some(entries)
 }
 
 /// Whether run `plan` is already complete in `out`: its marker has the run's id and every
 /// file it lists is there with its size (a deleted or truncated file makes the run redone;
 /// `merge` also checks the hashes).
-pub fn is_done(out: &Path, plan: &Plan) -> bool {
+pub fn is_done(sweep: &Sweep, out: &Path, plan: &Plan) -> bool {
     let dir = run_dir(out, plan.run);
     let Ok(text) = std::fs::read_to_string(dir.join("done")) else { return false };
-    marker_entries(&text, &plan.id).is_some_and(|entries| {
+    marker_entries(&text, &plan.id, RUN_FILES.len() + sweep.spec.tables.len()).is_some_and(|entries| {
         entries.iter().all(|(name, size, _)| std::fs::metadata(dir.join(name)).is_ok_and(|m| m.len() == *size))
     })
 }
@@ -734,13 +759,20 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan, config: &Config) -> Resul
     let rows = ts.rows();
     ts.columns.insert(0, ("seed", mindmill_model::Values::I64(vec![plan.seed as i64; rows])));
     // A failed write (a full disk) removes the staging folder: nothing half-written is left.
-    let written = mindmill_export::write_table(&staging, &ts, &metadata)
+    let mut written = mindmill_export::write_table(&staging, &ts, &metadata)
         .and_then(|_| mindmill_export::write_table(&staging, &summary_table(sweep, plan, &values), &metadata));
+    for name in &sweep.spec.tables {
+        let Some(i) = mindmill_model::TABLE_NAMES.iter().position(|t| t == name) else { continue };
+        let mut t = sim.tables()[i].clone();
+        let rows = t.rows();
+        t.columns.insert(0, ("seed", mindmill_model::Values::I64(vec![plan.seed as i64; rows])));
+        written = written.and_then(|_| mindmill_export::write_table(&staging, &t, &metadata));
+    }
     if let Err(e) = written {
         let _ = std::fs::remove_dir_all(&staging);
         return Err(io(&staging, e));
     }
-    if is_done(out, plan) {
+    if is_done(sweep, out, plan) {
         // Another process finished this run meanwhile; its files are the same.
         return std::fs::remove_dir_all(&staging).map_err(|e| io(&staging, e));
     }
@@ -749,7 +781,7 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan, config: &Config) -> Resul
         std::fs::remove_dir_all(&dir).map_err(|e| io(&dir, e))?;
     }
     std::fs::rename(&staging, &dir).map_err(|e| io(&dir, e))?;
-    write_atomic(&dir.join("done"), marker_text(&dir, &plan.id)?.as_bytes())
+    write_atomic(&dir.join("done"), marker_text(&dir, &plan.id, &sweep.run_files())?.as_bytes())
 }
 
 /// The text a panic carried (`mindmill run` reports model panics with it too).
@@ -835,7 +867,7 @@ pub fn run(
         Err(_) => write_atomic(&spec_copy, sweep.text.as_bytes())?,
     }
     let mine: Vec<&Plan> = sweep.plans.iter().filter(|p| in_shard(p, shard)).collect();
-    let pending: Vec<&Plan> = mine.iter().copied().filter(|p| !is_done(out, p)).collect();
+    let pending: Vec<&Plan> = mine.iter().copied().filter(|p| !is_done(sweep, out, p)).collect();
     let skipped = mine.len() - pending.len();
     // This shard's runs are built and checked before its first run, so a shard never fails
     // on its own sweep file after it has started; they are built again when they run, so
@@ -864,7 +896,7 @@ pub fn run(
                 None => return Ok(false),
             }
         };
-        if !is_done(out, p) {
+        if !is_done(sweep, out, p) {
             execute(sweep, out, p, &sweep.config(p)?)?;
             drop(guard);
             let d = done.fetch_add(1, Ordering::Relaxed) + 1;
@@ -898,7 +930,7 @@ pub fn run(
     if let Some(e) = first_error.into_inner().ok().flatten() {
         return Err(e);
     }
-    let complete = sweep.plans.iter().all(|p| is_done(out, p));
+    let complete = sweep.plans.iter().all(|p| is_done(sweep, out, p));
     if complete {
         remove_leftovers(out)?;
         merge(sweep, out)?;
@@ -924,7 +956,7 @@ pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
             "this folder holds another sweep than the file given: merge it with the sweep file that made it",
         ));
     }
-    let missing = sweep.plans.iter().filter(|p| !is_done(out, p)).count();
+    let missing = sweep.plans.iter().filter(|p| !is_done(sweep, out, p)).count();
     if missing > 0 {
         return Err(io(
             out,
@@ -940,7 +972,9 @@ pub fn merge(sweep: &Sweep, out: &Path) -> Result<(), SweepError> {
         let dir = run_dir(out, p.run);
         let marker = dir.join("done");
         let text = std::fs::read_to_string(&marker).map_err(|e| io(&marker, e))?;
-        for (name, _, hash) in marker_entries(&text, &p.id).unwrap_or_default() {
+        for (name, _, hash) in
+            marker_entries(&text, &p.id, RUN_FILES.len() + sweep.spec.tables.len()).unwrap_or_default()
+        {
             let path = dir.join(&name);
             let bytes = std::fs::read(&path).map_err(|e| io(&path, e))?;
             if hash_bytes(&bytes) != hash {
@@ -1279,6 +1313,44 @@ mod tests {
         assert_eq!(ids.len(), 12, "every run has its own id");
         let again = load(&f).unwrap();
         assert!(again.plans.iter().zip(&sweep.plans).all(|(a, b)| a.id == b.id), "ids are stable");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn a_sweep_keeps_the_run_tables_it_names() {
+        let dir = std::env::temp_dir().join(format!("mindmill-sweep-tables-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        let f = dir.join("s.toml");
+        std::fs::write(
+            &f,
+            "design = \"grid\"\nseeds = [1, 2]\nworkers = 400\nyears = 1\noutcomes = [\"labour_share_end\"]\n\
+             tables = [\"tiers\", \"providers\"]\n",
+        )
+        .unwrap();
+        let sweep = load(&f).unwrap();
+        let out = dir.join("out");
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        let done = run(&sweep, &out, None, 1, &stop, |_, _| {}).unwrap();
+        assert!(done.complete);
+        for p in &sweep.plans {
+            let run = run_dir(&out, p.run);
+            let marker = std::fs::read_to_string(run.join("done")).unwrap();
+            for file in sweep.run_files() {
+                assert!(marker.contains(&file), "the marker lists {file}: {marker}");
+            }
+            let tiers = mindmill_export::read(&run.join("tiers.parquet")).unwrap();
+            assert_eq!(tiers.height(), 12 * 4, "a year of tiers A, B, C, M");
+            let seeds = tiers.column("seed").unwrap().i64().unwrap();
+            assert!((0..seeds.len()).all(|i| seeds.get(i) == Some(p.seed as i64)));
+            assert!(run.join("providers.parquet").is_file());
+            assert!(!run.join("firms.parquet").exists(), "only the tables named");
+            assert!(is_done(&sweep, &out, p));
+        }
+        // A table that does not exist is refused at load, with the allowed names.
+        std::fs::write(&f, "design = \"grid\"\nseeds = [1]\noutcomes = []\ntables = [\"wages\"]\n").unwrap();
+        let e = load(&f).unwrap_err().to_string();
+        assert!(e.contains("unknown table `wages`") && e.contains("tiers, providers"), "{e}");
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
