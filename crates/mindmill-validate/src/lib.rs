@@ -787,7 +787,7 @@ pub fn facts(results: &[(String, Vec<RunStats>)]) -> Vec<Fact> {
         target: "> 0",
         source: "Stock & Watson (1999); Dosi, Fagiolo & Roventini (2010)",
         pass: invest > 0.0,
-        note: "When it fails: not traced. It passed (0.33) with wages indexed to output per worker (`wages.productivity_measure = \"workers\"`, commit 92080ec), and the no-AI control passes; GPU purchases are about 4% of investment in the baseline, and in one run (seed 42, 100,000 workers) leaving them out moves the correlation from -0.13 to 0.07 only.",
+        note: "When it fails: investment here is all investment (firms' capital goods, providers' datacenter buildings and GPUs) deflated by the CPI. In the baseline the consumption-market firms' own investment (markets.parquet `investment_usd_month` over the markets, deflated by `price_capital_goods`, HP-filtered as here) is procyclical in seed 42 at 100,000 workers (0.41); the providers' buildings and GPUs, about 5% of the total, come in lumps that follow investors' expectations of AI revenue rather than output, and their swings dominate the cycle of the total, which the CPI, falling faster than the capital-goods price, moves further. It passed (0.33) with wages indexed to output per worker (`wages.productivity_measure = \"workers\"`, commit 92080ec), when the price level was flat; the no-AI control passes.",
     });
     out.push(Fact {
         number: 15,
