@@ -265,8 +265,9 @@ pub fn distinct_labels(series: &mut [Series], dirs: &[PathBuf]) {
     }
 }
 
-/// Loads a run or sweep folder.
-pub fn load(dir: &Path) -> Result<Series, ReportError> {
+/// Loads a run or sweep folder: one series, or for a sweep over several scenarios one per
+/// scenario (labelled `folder [scenario]`), since one band cannot mix scenarios.
+pub fn load(dir: &Path) -> Result<Vec<Series>, ReportError> {
     let label = dir.file_name().map_or("run".to_string(), |n| n.to_string_lossy().into_owned());
     if !dir.is_dir() {
         return Err(ReportError::Missing(dir.to_path_buf()));
@@ -275,7 +276,7 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
     if run.exists() {
         let (time, cols, provenance, config) = read_frame(&run)?;
         let providers = read_providers(&dir.join("providers.parquet"), &time, &config)?;
-        return Ok(Series { label, time, runs: vec![cols], provenance, config, providers });
+        return Ok(vec![Series { label, time, runs: vec![cols], provenance, config, providers }]);
     }
     let runs_dir = dir.join("runs");
     let mut files: Vec<PathBuf> = std::fs::read_dir(&runs_dir)
@@ -290,9 +291,17 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
     // A sweep is drawn only when it is complete (merged: runs.parquet lists every run), so a
     // deleted or unfinished run cannot silently drop out of its band.
     let merged = dir.join("runs.parquet");
-    let expected = mindmill_export::read(&merged)
-        .map_err(|_| ReportError::Incomplete { dir: dir.to_path_buf(), done: files.len(), expected: None })?
-        .height();
+    let index = mindmill_export::read(&merged).map_err(|_| ReportError::Incomplete {
+        dir: dir.to_path_buf(),
+        done: files.len(),
+        expected: None,
+    })?;
+    let expected = index.height();
+    // Runs in run order, as the files sort (run=NNNNNN); a sweep over scenarios names each.
+    let scenarios: Option<Vec<String>> = index
+        .column("scenario")
+        .ok()
+        .and_then(|c| c.str().ok().map(|s| (0..s.len()).map(|i| s.get(i).unwrap_or("").to_string()).collect()));
     if files.len() != expected {
         return Err(ReportError::Incomplete { dir: dir.to_path_buf(), done: files.len(), expected: Some(expected) });
     }
@@ -300,13 +309,15 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
     let mut time = Vec::new();
     let mut provenance = String::new();
     let mut config = String::new();
+    let mut configs = Vec::new();
     for f in &files {
         let (t, cols, p, c) = read_frame(f)?;
         if time.is_empty() {
             time = t;
             provenance = p.split(", seed").next().unwrap_or("").to_string();
-            config = c;
+            config = c.clone();
         }
+        configs.push(c);
         if cols[0].1.len() != time.len() {
             // A sweep over `run.years`: one band cannot hold runs of different horizons.
             return Err(ReportError::Read {
@@ -320,8 +331,31 @@ pub fn load(dir: &Path) -> Result<Series, ReportError> {
         }
         runs.push(cols);
     }
-    provenance.push_str(&format!(", {} runs", runs.len()));
-    Ok(Series { label, time, runs, provenance, config, providers: Vec::new() })
+    let Some(names) = scenarios else {
+        provenance.push_str(&format!(", {} runs", runs.len()));
+        return Ok(vec![Series { label, time, runs, provenance, config, providers: Vec::new() }]);
+    };
+    let mut order: Vec<&str> = Vec::new();
+    for n in &names {
+        if !order.contains(&n.as_str()) {
+            order.push(n);
+        }
+    }
+    let mut out = Vec::with_capacity(order.len());
+    for name in order {
+        let picked: Vec<usize> = (0..runs.len()).filter(|&i| names[i] == name).collect();
+        let mut p = provenance.clone();
+        p.push_str(&format!(", scenario {name}, {} runs", picked.len()));
+        out.push(Series {
+            label: format!("{label} [{name}]"),
+            time: time.clone(),
+            runs: picked.iter().map(|&i| runs[i].clone()).collect(),
+            provenance: p,
+            config: configs[picked[0]].clone(),
+            providers: Vec::new(),
+        });
+    }
+    Ok(out)
 }
 
 /// Median and 10-90% band of a column over a series' runs, per tick.

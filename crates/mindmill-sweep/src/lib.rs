@@ -131,6 +131,11 @@ pub struct SweepSpec {
     /// Config or scenario the runs start from, relative to the sweep file. Default: the baseline.
     #[serde(default)]
     pub base: Option<String>,
+    /// Scenario files (relative to the sweep file) that each run the whole design: the sweep
+    /// is scenarios x design points x seeds, and its tables gain a `scenario` column (the file
+    /// name without `.toml`). Instead of `base`. Default: none (one base).
+    #[serde(default)]
+    pub scenarios: Vec<String>,
     /// The design.
     pub design: Design,
     /// Points (lhs), base samples (saltelli) or trajectories (morris). Ignored by grid.
@@ -214,8 +219,10 @@ fn io(path: &Path, e: impl std::fmt::Display) -> SweepError {
 pub struct Plan {
     /// Index in run order (design point major, then seed).
     pub run: u32,
-    /// Design point index.
+    /// Design point index (within its scenario).
     pub point: u32,
+    /// Index into [`Sweep::bases`].
+    pub scenario: u32,
     /// Seed.
     pub seed: u64,
     /// The design point on the unit cube (sampling designs) or the levels (grid).
@@ -236,8 +243,9 @@ pub struct Sweep {
     /// Every run, in run order. A run's config is built when it runs ([`Sweep::config`]), so
     /// a shard of a large sweep builds and checks only its own runs.
     pub plans: Vec<Plan>,
-    /// The config every run starts from (`base`, with the sweep's workers and years).
-    pub base: Config,
+    /// The configs runs start from, with the sweep's workers and years: the `base` (named
+    /// None), or one per entry of `scenarios` (named by its file stem).
+    pub bases: Vec<(Option<String>, Config)>,
     /// The sweep file, for error messages.
     pub file: String,
 }
@@ -245,12 +253,17 @@ pub struct Sweep {
 impl Sweep {
     /// The resolved config of `plan`: the base with the plan's parameter values and seed.
     pub fn config(&self, plan: &Plan) -> Result<Config, SweepError> {
-        let mut config = self.base.clone();
+        let mut config = self.bases[plan.scenario as usize].1.clone();
         for (p, v) in self.spec.parameters.iter().zip(&plan.values) {
             config = set_path(&config, &p.path, *v, &self.file).map_err(|e| at_line(e, &self.text, &p.path))?.0;
         }
         config.run.seed = plan.seed;
         Ok(config)
+    }
+
+    /// The scenario name of `plan`, if the sweep runs several scenarios.
+    pub fn scenario(&self, plan: &Plan) -> Option<&str> {
+        self.bases[plan.scenario as usize].0.as_deref()
     }
 
     /// The files of each finished run, as its marker lists them.
@@ -446,18 +459,43 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
             }
         }
     }
-    let mut base = match &spec.base {
-        Some(b) => Config::from_file(&path.parent().unwrap_or(Path::new(".")).join(b))
-            .map_err(|e| bad(format!("key `base` = \"{b}\": {e}")))?,
-        None => Config::baseline(),
+    if spec.base.is_some() && !spec.scenarios.is_empty() {
+        return Err(bad("give `base` or `scenarios`, not both: each scenario is a base of its own".into()));
+    }
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let named: Vec<(Option<String>, Config)> = if spec.scenarios.is_empty() {
+        let config = match &spec.base {
+            Some(b) => Config::from_file(&dir.join(b)).map_err(|e| bad(format!("key `base` = \"{b}\": {e}")))?,
+            None => Config::baseline(),
+        };
+        vec![(None, config)]
+    } else {
+        let mut out: Vec<(Option<String>, Config)> = Vec::with_capacity(spec.scenarios.len());
+        for f in &spec.scenarios {
+            let config =
+                Config::from_file(&dir.join(f)).map_err(|e| bad(format!("key `scenarios` entry \"{f}\": {e}")))?;
+            let name = Path::new(f).file_stem().map_or(f.clone(), |n| n.to_string_lossy().into_owned());
+            if out.iter().any(|(n, _)| n.as_deref() == Some(name.as_str())) {
+                return Err(bad(format!(
+                    "two entries of `scenarios` are named `{name}`: scenarios are told apart by file name"
+                )));
+            }
+            out.push((Some(name), config));
+        }
+        out
     };
-    if let Some(w) = spec.workers {
-        base.set_workers(w);
+    let mut bases = Vec::with_capacity(named.len());
+    for (name, mut config) in named {
+        if let Some(w) = spec.workers {
+            config.set_workers(w);
+        }
+        if let Some(y) = spec.years {
+            config.run.years = y;
+        }
+        config.validate(&file)?;
+        bases.push((name, config));
     }
-    if let Some(y) = spec.years {
-        base.run.years = y;
-    }
-    base.validate(&file)?;
+    let base = &bases[0].1;
 
     let k = spec.parameters.len();
     // Size the design before building it, so no sweep file can make the loader allocate
@@ -470,10 +508,11 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
         Design::Saltelli => spec.samples.saturating_mul(k + 2),
         Design::Morris => spec.samples.saturating_mul(k + 1),
     };
-    if points.saturating_mul(spec.seeds.len()) > MAX_RUNS || spec.parameters.len() > 64 || spec.seeds.len() > 10_000 {
+    let total = points.saturating_mul(spec.seeds.len()).saturating_mul(bases.len());
+    if total > MAX_RUNS || spec.parameters.len() > 64 || spec.seeds.len() > 10_000 {
         return Err(bad(format!(
             "the design has {} runs with {} parameters and {} seeds; at most {MAX_RUNS} runs, 64 parameters and 10,000 seeds per sweep (split larger studies into several sweeps)",
-            points.saturating_mul(spec.seeds.len()),
+            total,
             spec.parameters.len(),
             spec.seeds.len()
         )));
@@ -490,7 +529,7 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     let priors: Vec<Option<priors::Prior>> =
         spec.parameters.iter().map(|p| if spec.design == Design::Grid { None } else { p.prior().ok() }).collect();
     // Each parameter's field kind (whole numbers are rounded, as `set_path` applies them).
-    let mut tree = toml::Value::try_from(&base).map_err(|e| bad(e.to_string()))?;
+    let mut tree = toml::Value::try_from(base).map_err(|e| bad(e.to_string()))?;
     let mut whole = Vec::with_capacity(k);
     for p in &spec.parameters {
         let v = locate(&mut tree, &p.path, &file).map_err(|e| at_line(e, &text, &p.path))?;
@@ -527,7 +566,9 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
             .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), x| (a.min(x), b.max(x)));
         for v in [lo, hi] {
             if v.is_finite() {
-                set_path(&base, &p.path, v, &file).map_err(|e| at_line(e, &text, &p.path))?;
+                for (_, b) in &bases {
+                    set_path(b, &p.path, v, &file).map_err(|e| at_line(e, &text, &p.path))?;
+                }
             } else {
                 return Err(at_line(bad(format!("parameter `{}`: the design generated {v}", p.path)), &text, &p.path));
             }
@@ -535,31 +576,34 @@ pub fn load(path: &Path) -> Result<Sweep, SweepError> {
     }
     // The model's fingerprint is part of the id: a sweep resumed after the model changed
     // reruns every run instead of mixing results of two models.
-    let base_text = base.to_toml();
-    let mut plans = Vec::with_capacity(units.len() * spec.seeds.len());
-    for (point, (u, values)) in units.iter().zip(points_values).enumerate() {
-        let assigned: Vec<String> =
-            spec.parameters.iter().zip(&values).map(|(p, v)| format!("{}={v:?}", p.path)).collect();
-        let assigned = assigned.join("\n");
-        for &seed in &spec.seeds {
-            let id = fnv_hex(&[
-                &base_text,
-                &assigned,
-                &seed.to_string(),
-                env!("CARGO_PKG_VERSION"),
-                mindmill_model::MODEL_FINGERPRINT,
-            ]);
-            plans.push(Plan {
-                run: plans.len() as u32,
-                point: point as u32,
-                seed,
-                unit: u.clone(),
-                values: values.clone(),
-                id,
-            });
+    let mut plans = Vec::with_capacity(total);
+    for (scenario, (_, b)) in bases.iter().enumerate() {
+        let base_text = b.to_toml();
+        for (point, (u, values)) in units.iter().zip(&points_values).enumerate() {
+            let assigned: Vec<String> =
+                spec.parameters.iter().zip(values).map(|(p, v)| format!("{}={v:?}", p.path)).collect();
+            let assigned = assigned.join("\n");
+            for &seed in &spec.seeds {
+                let id = fnv_hex(&[
+                    &base_text,
+                    &assigned,
+                    &seed.to_string(),
+                    env!("CARGO_PKG_VERSION"),
+                    mindmill_model::MODEL_FINGERPRINT,
+                ]);
+                plans.push(Plan {
+                    run: plans.len() as u32,
+                    point: point as u32,
+                    scenario: scenario as u32,
+                    seed,
+                    unit: u.clone(),
+                    values: values.clone(),
+                    id,
+                });
+            }
         }
     }
-    Ok(Sweep { text, spec, plans, base, file })
+    Ok(Sweep { text, spec, plans, bases, file })
 }
 
 /// Computes the named outcomes from a finished run.
@@ -631,6 +675,9 @@ fn summary_table(sweep: &Sweep, plan: &Plan, values: &[f64]) -> Table {
     let mut t = Table::new("summary");
     t.u32("run", plan.run);
     t.u32("point", plan.point);
+    if let Some(name) = sweep.scenario(plan) {
+        t.str("scenario", name);
+    }
     t.str("run_id", &plan.id);
     t.i64("seed", plan.seed as i64);
     for (p, v) in sweep.spec.parameters.iter().zip(&plan.values) {
@@ -758,6 +805,9 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan, config: &Config) -> Resul
     // The seed beside every row, so a dataset scan can group by it.
     let rows = ts.rows();
     ts.columns.insert(0, ("seed", mindmill_model::Values::I64(vec![plan.seed as i64; rows])));
+    if let Some(name) = sweep.scenario(plan) {
+        ts.columns.insert(0, ("scenario", mindmill_model::Values::Str(vec![name.to_string(); rows])));
+    }
     // A failed write (a full disk) removes the staging folder: nothing half-written is left.
     let mut written = mindmill_export::write_table(&staging, &ts, &metadata)
         .and_then(|_| mindmill_export::write_table(&staging, &summary_table(sweep, plan, &values), &metadata));
@@ -766,6 +816,9 @@ pub fn execute(sweep: &Sweep, out: &Path, plan: &Plan, config: &Config) -> Resul
         let mut t = sim.tables()[i].clone();
         let rows = t.rows();
         t.columns.insert(0, ("seed", mindmill_model::Values::I64(vec![plan.seed as i64; rows])));
+        if let Some(name) = sweep.scenario(plan) {
+            t.columns.insert(0, ("scenario", mindmill_model::Values::Str(vec![name.to_string(); rows])));
+        }
         written = written.and_then(|_| mindmill_export::write_table(&staging, &t, &metadata));
     }
     if let Err(e) = written {
@@ -1355,6 +1408,47 @@ mod tests {
     }
 
     #[test]
+    fn a_sweep_over_scenarios_runs_the_design_in_each() {
+        let dir = std::env::temp_dir().join(format!("mindmill-sweep-scenarios-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sc")).unwrap();
+        std::fs::write(dir.join("sc/steep.toml"), "[wages]\nphillips_slope = 0.9\n").unwrap();
+        std::fs::write(dir.join("sc/flat.toml"), "[wages]\nphillips_slope = 0.1\n").unwrap();
+        let f = dir.join("s.toml");
+        std::fs::write(
+            &f,
+            "design = \"grid\"\nscenarios = [\"sc/steep.toml\", \"sc/flat.toml\"]\nseeds = [1, 2]\nworkers = 400\n\
+             years = 1\noutcomes = [\"labour_share_end\"]\n\
+             [[parameters]]\npath = \"technology.training_efficiency_growth\"\nvalues = [2.0, 3.0]\n",
+        )
+        .unwrap();
+        let sweep = load(&f).unwrap();
+        assert_eq!(sweep.plans.len(), 2 * 2 * 2, "scenarios x points x seeds");
+        for p in &sweep.plans {
+            let c = sweep.config(p).unwrap();
+            let (name, slope) = if p.scenario == 0 { ("steep", 0.9) } else { ("flat", 0.1) };
+            assert_eq!((sweep.scenario(p), c.wages.phillips_slope), (Some(name), slope));
+            assert_eq!(c.technology.training_efficiency_growth, p.values[0]);
+        }
+        let out = dir.join("out");
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        assert!(run(&sweep, &out, None, 1, &stop, |_, _| {}).unwrap().complete);
+        let runs = mindmill_export::read(&out.join("runs.parquet")).unwrap();
+        let names = runs.column("scenario").unwrap().str().unwrap().clone();
+        assert_eq!(names.get(0), Some("steep"));
+        assert_eq!(names.get(7), Some("flat"));
+        let e = analyze_dir(&out, 10).unwrap_err().to_string();
+        assert!(e.contains("runs 2 scenarios"), "{e}");
+        // A base beside scenarios, and two scenarios of one name, are refused at load.
+        let text = std::fs::read_to_string(&f).unwrap();
+        std::fs::write(&f, format!("base = \"sc/flat.toml\"\n{text}")).unwrap();
+        assert!(load(&f).unwrap_err().to_string().contains("not both"));
+        std::fs::write(&f, text.replace("sc/flat.toml", "sc/../sc/steep.toml")).unwrap();
+        assert!(load(&f).unwrap_err().to_string().contains("named `steep`"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
     fn set_path_changes_one_field_and_checks_it() {
         let c = Config::baseline();
         let (d, _) = set_path(&c, "technology.training_efficiency_growth", 2.5, "s.toml").unwrap();
@@ -1409,6 +1503,16 @@ pub fn analyze_dir(out: &Path, resamples: usize) -> Result<Vec<Sensitivity>, Swe
     let runs_path = out.join("runs.parquet");
     let df = mindmill_export::read(&runs_path)
         .map_err(|e| io(&runs_path, format!("{e}; is the sweep complete (mindmill merge)?")))?;
+    if spec.scenarios.len() > 1 {
+        return Err(io(
+            &spec_path,
+            format!(
+                "this sweep runs {} scenarios, and a sensitivity analysis is of one: write one sweep file per scenario \
+                 (`base = ...`) to analyze, or read runs.parquet by its `scenario` column",
+                spec.scenarios.len()
+            ),
+        ));
+    }
     let k = spec.parameters.len();
     let reps = spec.seeds.len();
     let mut rows = Vec::new();

@@ -597,8 +597,8 @@ fn sweep(args: SweepArgs) -> Result<ExitCode> {
         bail!("--threads {} is not allowed: use 0 (all cores) or a number up to 256", args.threads);
     }
     let sweep = mindmill_sweep::load(&args.sweep)?;
-    if !sweep.plans.is_empty() {
-        warn_below_minimum(sweep.base.run.workers, "mindmill sweep");
+    if let Some(w) = sweep.bases.iter().map(|(_, c)| c.run.workers).min().filter(|_| !sweep.plans.is_empty()) {
+        warn_below_minimum(w, "mindmill sweep");
     }
     let out = sweep_out(&args.sweep, args.out);
     // Runs go in parallel; each run's own systems stay on one thread.
@@ -851,7 +851,8 @@ fn report(dirs: &[PathBuf], out: &Path, force: bool) -> Result<ExitCode> {
     if dirs.len() > 7 {
         bail!("{} folders is too many for readable charts: compare at most 7", dirs.len());
     }
-    let mut series = dirs.iter().map(|d| mindmill_report::load(d)).collect::<Result<Vec<_>, _>>()?;
+    let mut series: Vec<mindmill_report::Series> =
+        dirs.iter().map(|d| mindmill_report::load(d)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
     mindmill_report::distinct_labels(&mut series, dirs);
     // The report is staged in a hidden folder and renamed into place as one folder, so a
     // killed report leaves no truncated chart under its final name and never mixes an old
