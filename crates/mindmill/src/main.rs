@@ -851,9 +851,21 @@ fn report(dirs: &[PathBuf], out: &Path, force: bool) -> Result<ExitCode> {
     if dirs.len() > 7 {
         bail!("{} folders is too many for readable charts: compare at most 7", dirs.len());
     }
-    let mut series: Vec<mindmill_report::Series> =
-        dirs.iter().map(|d| mindmill_report::load(d)).collect::<Result<Vec<_>, _>>()?.into_iter().flatten().collect();
-    mindmill_report::distinct_labels(&mut series, dirs);
+    // A sweep over scenarios is one series per scenario; each series keeps its folder.
+    let (mut series, series_dirs): (Vec<mindmill_report::Series>, Vec<PathBuf>) = {
+        let mut pairs = Vec::new();
+        for d in dirs {
+            pairs.extend(mindmill_report::load(d)?.into_iter().map(|s| (s, d.clone())));
+        }
+        pairs.into_iter().unzip()
+    };
+    if series.len() > 7 {
+        bail!(
+            "{} series (a sweep over scenarios is one per scenario) is too many for readable charts: at most 7",
+            series.len()
+        );
+    }
+    mindmill_report::distinct_labels(&mut series, &series_dirs);
     // The report is staged in a hidden folder and renamed into place as one folder, so a
     // killed report leaves no truncated chart under its final name and never mixes an old
     // report's files with a new one's; one process at a time writes a folder.
