@@ -12,19 +12,8 @@ fn small_run(out: &Path, extra: &[&str]) -> std::process::Output {
     c.output().unwrap()
 }
 
-const FILES: [&str; 11] = [
-    "aggregates",
-    "tiers",
-    "providers",
-    "datacenters",
-    "occupations",
-    "workers_sample",
-    "firms",
-    "markets",
-    "transactions",
-    "balance_sheet",
-    "ages",
-];
+/// Every table a run writes, from the model's one list of them.
+const FILES: [&str; 11] = mindmill_model::TABLE_NAMES;
 
 #[test]
 fn run_writes_tidy_parquet_with_provenance() {

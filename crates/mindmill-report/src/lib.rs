@@ -305,19 +305,17 @@ pub fn load(dir: &Path) -> Result<Vec<Series>, ReportError> {
     if files.len() != expected {
         return Err(ReportError::Incomplete { dir: dir.to_path_buf(), done: files.len(), expected: Some(expected) });
     }
-    let mut runs = Vec::new();
+    // One group per scenario in order of first appearance (one group for a plain sweep),
+    // each with its first run's config.
+    let mut groups: Vec<(Option<String>, Vec<Vec<(String, Vec<f64>)>>, String)> = Vec::new();
     let mut time = Vec::new();
     let mut provenance = String::new();
-    let mut config = String::new();
-    let mut configs = Vec::new();
-    for f in &files {
+    for (i, f) in files.iter().enumerate() {
         let (t, cols, p, c) = read_frame(f)?;
         if time.is_empty() {
             time = t;
             provenance = p.split(", seed").next().unwrap_or("").to_string();
-            config = c.clone();
         }
-        configs.push(c);
         if cols[0].1.len() != time.len() {
             // A sweep over `run.years`: one band cannot hold runs of different horizons.
             return Err(ReportError::Read {
@@ -329,33 +327,29 @@ pub fn load(dir: &Path) -> Result<Vec<Series>, ReportError> {
                 ),
             });
         }
-        runs.push(cols);
-    }
-    let Some(names) = scenarios else {
-        provenance.push_str(&format!(", {} runs", runs.len()));
-        return Ok(vec![Series { label, time, runs, provenance, config, providers: Vec::new() }]);
-    };
-    let mut order: Vec<&str> = Vec::new();
-    for n in &names {
-        if !order.contains(&n.as_str()) {
-            order.push(n);
+        let name = scenarios.as_ref().map(|n| n[i].clone());
+        match groups.iter_mut().find(|g| g.0 == name) {
+            Some(g) => g.1.push(cols),
+            None => groups.push((name, vec![cols], c)),
         }
     }
-    let mut out = Vec::with_capacity(order.len());
-    for name in order {
-        let picked: Vec<usize> = (0..runs.len()).filter(|&i| names[i] == name).collect();
-        let mut p = provenance.clone();
-        p.push_str(&format!(", scenario {name}, {} runs", picked.len()));
-        out.push(Series {
-            label: format!("{label} [{name}]"),
-            time: time.clone(),
-            runs: picked.iter().map(|&i| runs[i].clone()).collect(),
-            provenance: p,
-            config: configs[picked[0]].clone(),
-            providers: Vec::new(),
-        });
-    }
-    Ok(out)
+    Ok(groups
+        .into_iter()
+        .map(|(name, runs, config)| {
+            let (label, what) = match &name {
+                Some(n) => (format!("{label} [{n}]"), format!(", scenario {n}, {} runs", runs.len())),
+                None => (label.clone(), format!(", {} runs", runs.len())),
+            };
+            Series {
+                label,
+                time: time.clone(),
+                runs,
+                provenance: format!("{provenance}{what}"),
+                config,
+                providers: Vec::new(),
+            }
+        })
+        .collect())
 }
 
 /// Median and 10-90% band of a column over a series' runs, per tick.

@@ -1187,6 +1187,14 @@ pub fn sbatch(sweep_file: &Path, out: &Path, job: &SlurmJob, binary: &str) -> Re
 mod tests {
     use super::*;
 
+    /// An empty scratch folder for one test, unique to this process.
+    fn scratch(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("mindmill-sweep-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        dir
+    }
+
     #[test]
     fn sbatch_quotes_commands_and_refuses_values_slurm_would_misread() {
         assert_eq!(sh_quote("/scratch/run-1"), "/scratch/run-1");
@@ -1257,8 +1265,7 @@ mod tests {
 
     #[test]
     fn monte_carlo_draws_from_the_priors_as_a_pure_function_of_the_sweep_file() {
-        let dir = std::env::temp_dir().join(format!("mindmill-sweep-priors-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("priors");
         let spec = dir.join("mc.toml");
         std::fs::write(
             &spec,
@@ -1301,8 +1308,7 @@ mod tests {
 
     #[test]
     fn sweep_files_that_would_fail_after_the_first_run_are_refused_at_load() {
-        let dir = std::env::temp_dir().join(format!("mindmill-sweep-load-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("load");
         let head = "design = \"lhs\"\nsamples = 2\nseeds = [1]\n";
         let param = |p: &str| format!("[[parameters]]\npath = \"{p}\"\nmin = 1.0\nmax = 2.0\n");
         let cases = [
@@ -1341,8 +1347,7 @@ mod tests {
 
     #[test]
     fn a_run_is_built_from_the_base_and_its_values_when_it_runs() {
-        let dir = std::env::temp_dir().join(format!("mindmill-sweep-lazy-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("lazy");
         let f = dir.join("s.toml");
         std::fs::write(
             &f,
@@ -1371,9 +1376,7 @@ mod tests {
 
     #[test]
     fn a_sweep_keeps_the_run_tables_it_names() {
-        let dir = std::env::temp_dir().join(format!("mindmill-sweep-tables-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).unwrap();
+        let dir = scratch("tables");
         let f = dir.join("s.toml");
         std::fs::write(
             &f,
@@ -1409,8 +1412,7 @@ mod tests {
 
     #[test]
     fn a_sweep_over_scenarios_runs_the_design_in_each() {
-        let dir = std::env::temp_dir().join(format!("mindmill-sweep-scenarios-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
+        let dir = scratch("scenarios");
         std::fs::create_dir_all(dir.join("sc")).unwrap();
         std::fs::write(dir.join("sc/steep.toml"), "[wages]\nphillips_slope = 0.9\n").unwrap();
         std::fs::write(dir.join("sc/flat.toml"), "[wages]\nphillips_slope = 0.1\n").unwrap();
